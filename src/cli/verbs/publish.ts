@@ -1,0 +1,9 @@
+import type { CliIO } from '../io.js';
+import { UsageError } from '../../errors.js';
+
+// Placeholder until the `publish` verb lands; it must not ship in this state.
+export const help = `Usage: pubguard publish\n`;
+
+export async function run(_argv: string[], _io: CliIO): Promise<number> {
+  throw new UsageError('publish is not built yet');
+}
