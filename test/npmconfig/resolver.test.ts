@@ -1,0 +1,256 @@
+// Real `.npmrc` and `.yarnrc.yml` files in temporary folders, resolved with
+// npm's own loader. Expected values come from npm 11's config rules: the
+// project config is the `.npmrc` of the local prefix, an unset `${VAR}` stays
+// literal, `@scope:registry` wins over `publishConfig.registry`.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { detectClient, resolvePublishConfig, resolveNpmPublish, resolveYarnPublish } from '../../src/npmconfig/index.js';
+import { bundledNpmForNodeSpec, supportsTrustedPublishing } from '../../src/npmconfig/node-versions.js';
+import { tokenShape } from '../../src/npmconfig/classify.js';
+import { redact } from '../../src/report/redact.js';
+
+const roots: string[] = [];
+after(async () => {
+  for (const root of roots) await rm(root, { recursive: true, force: true });
+});
+
+// A fake token: long enough to be registered, without a real prefix.
+const TOKEN = 'verdaccio-like-token-0123456789abcdef';
+
+async function makeTree(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'pubguard-npmconfig-'));
+  roots.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+  return root;
+}
+
+/** Environment that keeps the machine's own npm configuration out. */
+function isolatedEnv(root: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return { HOME: join(root, 'home'), ...extra };
+}
+
+function isolated(root: string) {
+  return { npmPath: join(root, 'no-npm'), execPath: join(root, 'no-node', 'bin', 'node') };
+}
+
+const incident = {
+  'repo/package.json': '{ "name": "@acme/front", "version": "1.0.0" }\n',
+  'repo/.npmrc': `//npm.pkg.github.com/:_authToken=${TOKEN}\n@acme:registry=https://npm.pkg.github.com/\n`,
+  'repo/packages/backend/package.json': '{ "name": "@acme/backend", "version": "1.0.0" }\n',
+  'runner/.npmrc': '//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}\n@acme:registry=https://npm.pkg.github.com/\n',
+};
+
+test('root publish reads the project .npmrc token', async () => {
+  const root = await makeTree(incident);
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), env, ...isolated(root) });
+
+  assert.equal(result.registry.url, 'https://npm.pkg.github.com/');
+  assert.equal(result.registry.key, '@acme:registry');
+  assert.equal(result.credential.class, 'secret');
+  assert.equal(result.credential.key, '//npm.pkg.github.com/:_authToken');
+  assert.deepEqual(result.credential.origin, { kind: 'file', file: join(root, 'repo/.npmrc'), line: 1, level: 'project' });
+});
+
+test('backend after cd gets the placeholder', async () => {
+  const root = await makeTree(incident);
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo/packages/backend'), env, ...isolated(root) });
+
+  assert.equal(result.localPrefix, join(root, 'repo/packages/backend'));
+  assert.equal(result.credential.class, 'placeholder');
+  assert.equal(result.credential.variable, 'NODE_AUTH_TOKEN');
+  assert.equal(result.credential.variableSet, true);
+  assert.deepEqual(result.credential.origin, { kind: 'file', file: join(root, 'runner/.npmrc'), line: 1, level: 'user' });
+  const project = result.configFiles.find((file) => file.level === 'project');
+  assert.deepEqual(project, { level: 'project', file: join(root, 'repo/packages/backend/.npmrc'), exists: false });
+});
+
+test('unset variable stays literal', async () => {
+  const root = await makeTree(incident);
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc') });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo/packages/backend'), env, ...isolated(root) });
+
+  assert.equal(result.credential.class, 'unexpanded-variable');
+  assert.equal(result.credential.variable, 'NODE_AUTH_TOKEN');
+  assert.equal(result.credential.variableSet, false);
+});
+
+test('empty variable gives empty', async () => {
+  const root = await makeTree(incident);
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: '' });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo/packages/backend'), env, ...isolated(root) });
+
+  assert.equal(result.credential.class, 'empty');
+  assert.equal(result.credential.key, '//npm.pkg.github.com/:_authToken');
+});
+
+test('optional variable form expands to empty', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "plain", "version": "1.0.0" }\n',
+    'repo/.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN?}\n',
+  });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root), ...isolated(root) });
+
+  assert.equal(result.credential.class, 'empty');
+});
+
+test('workspace member reads the root .npmrc', async () => {
+  const root = await makeTree({
+    ...incident,
+    'repo/package.json': '{ "name": "@acme/front", "version": "1.0.0", "workspaces": ["packages/*"] }\n',
+  });
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo/packages/backend'), env, ...isolated(root) });
+
+  assert.equal(result.localPrefix, join(root, 'repo'));
+  assert.equal(result.credential.class, 'secret');
+  assert.equal(result.packageName, '@acme/backend');
+});
+
+test('publish by path from root uses root config', async () => {
+  const root = await makeTree(incident);
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), packageDir: 'packages/backend', env, ...isolated(root) });
+
+  assert.equal(result.packageName, '@acme/backend');
+  assert.equal(result.credential.class, 'secret');
+});
+
+test('publishConfig.registry and --registry', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{\n  "name": "plain",\n  "version": "1.0.0",\n  "publishConfig": {\n    "registry": "https://registry.example.com/"\n  }\n}\n',
+    'repo/.npmrc': `//registry.example.com/:_authToken=${TOKEN}\n`,
+  });
+  const fromManifest = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root), ...isolated(root) });
+  assert.equal(fromManifest.registry.url, 'https://registry.example.com/');
+  assert.deepEqual(fromManifest.registry.origin, {
+    kind: 'package-json',
+    file: join(root, 'repo/package.json'),
+    line: 5,
+    field: 'publishConfig.registry',
+  });
+  assert.equal(fromManifest.credential.class, 'secret');
+
+  const fromFlag = await resolveNpmPublish({
+    cwd: join(root, 'repo'),
+    env: isolatedEnv(root),
+    registry: 'https://other.example.org/',
+    ...isolated(root),
+  });
+  assert.equal(fromFlag.registry.url, 'https://other.example.org/');
+  assert.deepEqual(fromFlag.registry.origin, { kind: 'cli', flag: '--registry' });
+  assert.equal(fromFlag.credential.class, 'other-host');
+  assert.deepEqual(
+    fromFlag.credential.otherHosts.map((host) => host.key),
+    ['//registry.example.com/:_authToken'],
+  );
+});
+
+test('scope registry wins over publishConfig.registry', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@acme/x", "version": "1.0.0", "publishConfig": { "registry": "https://registry.example.com/" } }\n',
+    'repo/.npmrc': '@acme:registry=https://npm.pkg.github.com/\n',
+  });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root), ...isolated(root) });
+
+  assert.equal(result.registry.url, 'https://npm.pkg.github.com/');
+  assert.equal(result.registry.key, '@acme:registry');
+  assert.equal(result.credential.class, 'missing');
+});
+
+test('token from npm_config_ variable', async () => {
+  const root = await makeTree({ 'repo/package.json': '{ "name": "plain", "version": "1.0.0" }\n' });
+  const env = isolatedEnv(root, { 'npm_config_//registry.npmjs.org/:_authToken': `npm_${'a'.repeat(36)}` });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), env, ...isolated(root) });
+
+  assert.equal(result.registry.url, 'https://registry.npmjs.org/');
+  assert.equal(result.credential.class, 'secret');
+  assert.equal(result.credential.shape, 'npm_');
+  assert.deepEqual(result.credential.origin, { kind: 'env', variable: 'npm_config_//registry.npmjs.org/:_authToken' });
+});
+
+test('unscoped _authToken is reported', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "plain", "version": "1.0.0" }\n',
+    'repo/.npmrc': 'registry=https://registry.npmjs.org/\n_authToken=${NPM_TOKEN}\n',
+  });
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root, { NPM_TOKEN: TOKEN }), ...isolated(root) });
+
+  assert.deepEqual(result.unscopedAuth, [{ key: '_authToken', level: 'project', file: join(root, 'repo/.npmrc'), line: 2 }]);
+  assert.equal(result.credential.class, 'missing');
+});
+
+test('secret values are registered for redaction', async () => {
+  const root = await makeTree(incident);
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc') });
+  await resolveNpmPublish({ cwd: join(root, 'repo'), env, ...isolated(root) });
+
+  assert.equal(redact(`sent ${TOKEN} to the registry`), 'sent *** to the registry');
+});
+
+test('yarn berry ignores .npmrc', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@fern/charts", "version": "3.1.0", "packageManager": "yarn@4.5.0" }\n',
+    'repo/.yarnrc.yml': 'nodeLinker: node-modules\n',
+    'repo/.npmrc': `//registry.npmjs.org/:_authToken=${TOKEN}\n`,
+  });
+  assert.equal(await detectClient(join(root, 'repo')), 'yarn-berry');
+  const result = await resolvePublishConfig({ cwd: join(root, 'repo'), env: isolatedEnv(root, { NODE_AUTH_TOKEN: TOKEN }) });
+
+  assert.equal(result.client, 'yarn-berry');
+  assert.equal(result.registry.url, 'https://registry.yarnpkg.com');
+  assert.equal(result.credential.class, 'missing');
+});
+
+test('yarn berry token sources', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@fern/charts", "version": "3.1.0" }\n',
+    'repo/.yarnrc.yml': 'npmScopes:\n  fern:\n    npmRegistryServer: "https://npm.pkg.github.com"\n    npmAuthToken: "${GH_TOKEN}"\n',
+  });
+  const unset = await resolveYarnPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root) });
+  assert.equal(unset.registry.url, 'https://npm.pkg.github.com');
+  assert.equal(unset.registry.key, 'npmScopes.fern.npmRegistryServer');
+  assert.equal(unset.credential.class, 'unexpanded-variable');
+  assert.equal(unset.credential.variable, 'GH_TOKEN');
+  assert.deepEqual(unset.credential.origin, { kind: 'file', file: join(root, 'repo/.yarnrc.yml'), line: 4, level: 'yarnrc' });
+
+  const set = await resolveYarnPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root, { GH_TOKEN: `ghs_${'b'.repeat(36)}` }) });
+  assert.equal(set.credential.class, 'secret');
+  assert.equal(set.credential.shape, 'ghs_');
+
+  const plain = await makeTree({ 'repo/package.json': '{ "name": "plain", "version": "1.0.0" }\n', 'repo/.yarnrc.yml': '' });
+  const fromEnv = await resolveYarnPublish({ cwd: join(plain, 'repo'), env: isolatedEnv(plain, { YARN_NPM_AUTH_TOKEN: `npm_${'c'.repeat(36)}` }) });
+  assert.equal(fromEnv.credential.class, 'secret');
+  assert.deepEqual(fromEnv.credential.origin, { kind: 'env', variable: 'YARN_NPM_AUTH_TOKEN' });
+});
+
+test('token shapes', () => {
+  const cases: Array<[string, string]> = [
+    [`ghp_${'a'.repeat(36)}`, 'ghp_'],
+    [`gho_${'a'.repeat(36)}`, 'gho_'],
+    [`ghs_${'a'.repeat(36)}`, 'ghs_'],
+    [`github_pat_${'a'.repeat(40)}`, 'github_pat_'],
+    [`npm_${'a'.repeat(36)}`, 'npm_'],
+    ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', 'jwt'],
+    ['0123456789abcdef', 'other'],
+  ];
+  for (const [value, shape] of cases) assert.equal(tokenShape(value), shape, value.slice(0, 12));
+});
+
+test('bundled npm by Node version', () => {
+  assert.equal(bundledNpmForNodeSpec('22'), '10.5.1');
+  assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('22')), false);
+  assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('20.x')), false);
+  assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('24')), true);
+  assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('24.1.0')), false);
+  assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('24.5.0')), true);
+  assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('lts/*')), true);
+});
