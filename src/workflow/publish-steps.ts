@@ -1,0 +1,114 @@
+/**
+ * What a step does for a release, read from its `uses:` and its `run:` text:
+ * publishes packages, verifies a publish, decides whether to publish, or
+ * creates a GitHub release or a git tag.
+ *
+ * TODO: the run-script checks here are line-based patterns. Switch them to
+ * `src/shell/`'s parsed analysis (publish commands, registry queries) when
+ * that module exports it, so quoting, comments and heredocs are handled.
+ */
+import { isPublishAction } from './known-actions.js';
+import type { RunScript, Step } from './model.js';
+
+/** A command found in a run script, with its range in the script text. */
+export interface CommandMatch {
+  /** The matched command text, such as `npm publish`. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+const PUBLISH_COMMAND =
+  /(?:^|[\s;&|(`]|\$\()(?:(?:npx|pnpx|bunx)\s+(?:-y\s+|--yes\s+)?)?(?:(?:npm|pnpm)(?:\s+-{1,2}[\w-]+(?:=\S+)?)*\s+publish\b|yarn\s+npm\s+publish\b|yarn(?:\s+workspaces\s+foreach\s+(?:-\S+\s+)*)?\s+publish\b|lerna\s+publish\b|changeset\s+publish\b|semantic-release\b|bun\s+publish\b)/g;
+
+const VERIFY_COMMAND =
+  /(?:^|[\s;&|(`]|\$\()(?:(?:npm|pnpm)\s+(?:view|info|show|v)\b|yarn\s+(?:npm\s+)?info\b|(?:npm|pnpm)\s+(?:install|i|add)\s+(?:-\S+\s+)*[@\w][^\s]*@|yarn\s+add\s+[@\w][^\s]*@|pubguard\s+verify\b)/g;
+
+const RELEASE_COMMAND =
+  /(?:^|[\s;&|(`]|\$\()(?:gh\s+release\s+create\b|git\s+tag\b(?!\s+(?:-l|--list|-d|--delete)\b)|git\s+push\b[^\n;&|]*(?:--tags|--follow-tags|refs\/tags|\bv\$|\$\{?\w*TAG))/g;
+
+/** Actions that create a GitHub release or a tag (owner/repo, lower case). */
+export const RELEASE_ACTIONS: readonly string[] = [
+  'softprops/action-gh-release',
+  'ncipollo/release-action',
+  'actions/create-release',
+  'mathieudutour/github-tag-action',
+  'rickstaa/action-create-tag',
+  'anothrnick/github-tag-action',
+  'marvinpinto/action-automatic-releases',
+];
+
+/** Find commands in the non-comment lines of a script. */
+function findCommands(script: RunScript, pattern: RegExp): CommandMatch[] {
+  const found: CommandMatch[] = [];
+  let lineStart = 0;
+  for (const line of script.text.split('\n')) {
+    const commentAt = line.search(/(^|\s)#/);
+    const code = commentAt === -1 ? line : line.slice(0, commentAt);
+    for (const match of code.matchAll(pattern)) {
+      const leading = match[0].length - match[0].trimStart().replace(/^\$\(/, '').length;
+      const start = lineStart + match.index! + leading;
+      found.push({ text: script.text.slice(start, lineStart + match.index! + match[0].length), start, end: lineStart + match.index! + match[0].length });
+    }
+    lineStart += line.length + 1;
+  }
+  return found;
+}
+
+/** Publish commands in a run script (`npm publish`, `pnpm -r publish`, `changeset publish`, …). */
+export function findPublishCommands(script: RunScript): CommandMatch[] {
+  return findCommands(script, PUBLISH_COMMAND).filter((match) => !/--dry-run\b/.test(lineAt(script.text, match.start)));
+}
+
+/** Registry queries that check a publish (`npm view`, `npm install pkg@ver`). */
+export function findVerifyCommands(script: RunScript): CommandMatch[] {
+  return findCommands(script, VERIFY_COMMAND);
+}
+
+/** `gh release create`, `git tag`, `git push --tags` and similar. */
+export function findReleaseCommands(script: RunScript): CommandMatch[] {
+  return findCommands(script, RELEASE_COMMAND);
+}
+
+function lineAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  return text.slice(start, end === -1 ? text.length : end);
+}
+
+/** True when the step publishes: a publish command in its script or a known publish action. */
+export function stepPublishes(step: Step): boolean {
+  if (step.uses?.kind === 'repository' && isPublishAction(step.uses.raw)) return true;
+  return step.run !== null && findPublishCommands(step.run).length > 0;
+}
+
+/** True when the step queries the registry to check a package (`npm view`, `npm install pkg@ver`). */
+export function stepVerifiesPublish(step: Step): boolean {
+  return step.run !== null && findVerifyCommands(step.run).length > 0;
+}
+
+/** True when the step creates a GitHub release or a git tag. */
+export function stepCreatesRelease(step: Step): boolean {
+  if (step.uses?.action && RELEASE_ACTIONS.some((action) => step.uses!.action === action || step.uses!.action!.startsWith(`${action}/`))) return true;
+  return step.run !== null && findReleaseCommands(step.run).length > 0;
+}
+
+/** Step ids (`steps.<id>.…`) read by an `if:` condition or other expression text. */
+export function stepIdsReferenced(text: string): string[] {
+  return [...text.matchAll(/\bsteps\s*\.\s*([A-Za-z_][\w-]*)\s*\./g)].map((match) => match[1]!);
+}
+
+/**
+ * Steps of the same job whose result decides whether a publish step runs:
+ * steps whose ids the publish step's `if:` reads.
+ */
+export function stepsDecidingPublish(publishStep: Step, steps: readonly Step[]): Step[] {
+  const condition = publishStep.if?.text ?? '';
+  const ids = new Set(stepIdsReferenced(condition));
+  return steps.filter((step) => step !== publishStep && step.id !== null && ids.has(step.id) && step.job === publishStep.job);
+}
+
+/** True when a `continue-on-error:` or `if:`-like value is literally true. */
+export function isTrue(value: { value: unknown } | null): boolean {
+  return value !== null && (value.value === true || value.value === 'true');
+}
