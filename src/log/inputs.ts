@@ -1,0 +1,188 @@
+import { open, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { InputError } from '../errors.js';
+import { LineScanner, sniffTextFormat } from './scan.js';
+import { readLogArchive } from './archive.js';
+import type { LogInputSummary, LogSink } from './types.js';
+
+const CHUNK_BYTES = 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+
+export interface ReadLogsOptions {
+  /** Standard input, read when a path is `-`. */
+  stdin?: NodeJS.ReadableStream;
+  /** Base for relative display names; defaults to the process's working directory. */
+  cwd?: string;
+}
+
+type InputKind = 'zip' | 'gzip' | 'binary' | 'text' | 'empty';
+
+/** Classify an input from its first bytes. */
+export function sniffKind(head: Uint8Array): InputKind {
+  if (head.length === 0) return 'empty';
+  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06)) return 'zip';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  // Text logs never contain NUL bytes; UTF-16 files and executables do.
+  const limit = Math.min(head.length, 8192);
+  for (let index = 0; index < limit; index += 1) if (head[index] === 0) return 'binary';
+  return 'text';
+}
+
+/**
+ * Read every input in order and stream its lines into `sink`. A path may be
+ * a file (text, `.gz`, or a log-archive zip), a directory (read recursively,
+ * files in name order) or `-` for standard input. Throws `InputError` for a
+ * missing, empty, binary or damaged input.
+ */
+export async function readLogs(paths: string[], sink: LogSink, options: ReadLogsOptions = {}): Promise<LogInputSummary[]> {
+  const summaries: LogInputSummary[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      if (!options.stdin) throw new InputError('standard input is not available: pass a file path instead of "-"');
+      summaries.push(...(await readStream('-', options.stdin, sink)));
+      continue;
+    }
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      throw new InputError(`cannot read "${path}": ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
+    });
+    if (info.isDirectory()) {
+      summaries.push(...(await readDirectory(path, sink)));
+    } else {
+      summaries.push(...(await readFile(path, sink, false)));
+    }
+  }
+  return summaries;
+}
+
+async function listFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...(await listFiles(path)));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+async function readDirectory(directory: string, sink: LogSink): Promise<LogInputSummary[]> {
+  const files = await listFiles(directory);
+  const summaries: LogInputSummary[] = [];
+  for (const file of files) summaries.push(...(await readFile(file, sink, true)));
+  if (summaries.length === 0) throw new InputError(`"${directory}" contains no readable log files`);
+  return summaries;
+}
+
+// A log written by a job is named after that job, `release.log` or `3_release.txt`.
+function jobFromFileName(path: string): string | null {
+  const name = basename(path).replace(/\.(log|txt)$/i, '').replace(/^\d+_/, '');
+  return name || null;
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readFile(path: string, sink: LogSink, insideDirectory: boolean): Promise<LogInputSummary[]> {
+  const head = await readHead(path).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read "${path}": ${error.message}`);
+  });
+  const kind = sniffKind(head);
+
+  // Inside a directory, files that are no log at all are passed over.
+  if (insideDirectory && (kind === 'binary' || kind === 'empty')) return [];
+  if (kind === 'empty') throw new InputError(`"${path}" is empty: expected a CI log`);
+  if (kind === 'binary') throw new InputError(`"${path}" is a binary file, not a CI log (expected text, a log-archive zip or a .gz file)`);
+  if (kind === 'zip') return readLogArchive(path, sink);
+  if (kind === 'gzip') {
+    return readStream(path, createReadStream(path).pipe(createGunzip()), sink, jobFromFileName(path.replace(/\.gz$/i, '')));
+  }
+
+  const format = sniffTextFormat(head);
+  const job = format === 'github-actions' ? jobFromFileName(path) : null;
+  sink.fileStart({ file: path, format, job, step: null });
+  const scanner = new LineScanner(sink, path, format, job, null);
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      // The scanner keeps no reference to the chunk except a copied carry, so the buffer is reused.
+      scanner.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+  const counts = scanner.end();
+  const summary: LogInputSummary = { file: path, format, lines: counts.lines, bytes: counts.bytes };
+  sink.fileEnd(summary);
+  return [summary];
+}
+
+/** Read a stream (standard input or a decompressed file): sniff its first bytes, then scan the rest. */
+async function readStream(name: string, stream: NodeJS.ReadableStream, sink: LogSink, job: string | null = null): Promise<LogInputSummary[]> {
+  const pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let scanner: LineScanner | null = null;
+  let format: LogInputSummary['format'] = 'plain';
+  let zipParts: Buffer[] | null = null;
+
+  const start = (): void => {
+    const head = Buffer.concat(pending);
+    const kind = sniffKind(head);
+    if (kind === 'binary') throw new InputError(`${name === '-' ? 'standard input' : `"${name}"`} is binary data, not a CI log`);
+    if (kind === 'zip') {
+      zipParts = [...pending];
+      return;
+    }
+    format = sniffTextFormat(head);
+    sink.fileStart({ file: name, format, job, step: null });
+    scanner = new LineScanner(sink, name, format, job, null);
+    scanner.push(head);
+  };
+
+  try {
+    for await (const part of stream as AsyncIterable<Buffer | string>) {
+      const chunk = typeof part === 'string' ? Buffer.from(part) : part;
+      if (zipParts) {
+        (zipParts as Buffer[]).push(chunk);
+      } else if (scanner) {
+        (scanner as LineScanner).push(chunk);
+      } else {
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= SNIFF_BYTES) start();
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`cannot read ${name === '-' ? 'standard input' : `"${name}"`}: ${(error as Error).message}`);
+  }
+
+  if (!scanner && !zipParts) {
+    if (pendingBytes === 0) throw new InputError(`${name === '-' ? 'standard input' : `"${name}"`} is empty: expected a CI log`);
+    start();
+  }
+  if (zipParts) return readLogArchive(name, sink, Buffer.concat(zipParts));
+  const counts = (scanner as unknown as LineScanner).end();
+  const summary: LogInputSummary = { file: name, format, lines: counts.lines, bytes: counts.bytes };
+  sink.fileEnd(summary);
+  return [summary];
+}
+
+/** Display name of a path relative to a base, with `/` separators. */
+export function displayName(path: string, base: string): string {
+  const relativePath = relative(base, path);
+  return relativePath && !relativePath.startsWith('..') ? relativePath.split('\\').join('/') : path;
+}
