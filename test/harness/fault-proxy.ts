@@ -314,8 +314,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           port: target.port,
           method,
           path,
-          // Identity encoding, so that packuments can be read and filtered.
-          headers: { ...headers, host: target.host, 'accept-encoding': 'identity', 'content-length': String(body.length) },
+          // The client's Host header is kept, so Verdaccio writes tarball URLs
+          // that point at the proxy (or the foreign origin), as a registry
+          // behind a CDN does. Identity encoding lets packuments be filtered.
+          headers: { ...headers, host: headers.host ?? target.host, 'accept-encoding': 'identity', 'content-length': String(body.length) },
           timeout: requestTimeoutMs,
         },
         (response) => {

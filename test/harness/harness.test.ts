@@ -76,6 +76,8 @@ test('proxy forwards when no fault matches', async () => {
   assert.equal(response.status, 200);
   const packument = (await response.json()) as { versions: Record<string, unknown> };
   assert.deepEqual(Object.keys(packument.versions), ['1.0.0']);
+  const tarball = (packument.versions['1.0.0'] as { dist: { tarball: string } }).dist.tarball;
+  assert.equal(new URL(tarball).origin, new URL(proxy.url).origin);
 });
 
 test('proxy injects 5xx a bounded number of times', async () => {
