@@ -1,0 +1,65 @@
+/**
+ * The default `check` output: per finding the grep-able headline, a code
+ * frame with labelled underlines for the primary and related locations, then
+ * `fix:` and `docs:` lines; blocks are separated by a blank line and a single
+ * summary line closes the output.
+ */
+import type { Finding, Location } from './finding.js';
+import { findingHeadline, summaryLine, type FindingsReport } from './findings-summary.js';
+
+export interface TextOptions {
+  color: boolean;
+}
+
+const MAX_FRAME_LINES = 4;
+
+const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+
+export function renderFindingsText(report: FindingsReport, options: TextOptions): string {
+  const paint = (code: string, text: string) => (options.color ? `${code}${text}${COLORS.reset}` : text);
+  const blocks = report.findings.map((finding) => {
+    const lines: string[] = [paint(COLORS.bold, colorSeverity(findingHeadline(finding), finding, options.color))];
+    lines.push(...frame(report, finding, finding.label ?? '', paint));
+    for (const related of finding.related) {
+      lines.push(paint(COLORS.dim, `  ${related.file}:${related.line}:${related.column}: ${related.label ?? 'related'}`));
+      lines.push(...frame(report, related, related.label ?? '', paint));
+    }
+    if (finding.suppressed && finding.suppressedBy) lines.push(`  suppressed by ${finding.suppressedBy}`);
+    lines.push(`  fix: ${finding.fix}`);
+    lines.push(`  docs: ${finding.docs}`);
+    return lines.join('\n');
+  });
+  blocks.push(summaryLine(report));
+  return `${blocks.join('\n\n')}\n`;
+}
+
+function colorSeverity(headline: string, finding: Finding, color: boolean): string {
+  if (!color) return headline;
+  return headline.replace(`: ${finding.severity}: `, `: ${COLORS[finding.severity]}${finding.severity}${COLORS.reset}${COLORS.bold}: `);
+}
+
+/** A source frame: numbered lines with a `^~~~` underline under the span and its label. */
+function frame(report: FindingsReport, location: Location, label: string, paint: (code: string, text: string) => string): string[] {
+  const source = report.sources.get(location.file);
+  if (!source || location.line < 1 || location.line > source.lineCount) return [];
+  const last = Math.min(location.endLine, location.line + MAX_FRAME_LINES - 1, source.lineCount);
+  const width = String(last).length;
+  const lines: string[] = [];
+  for (let line = location.line; line <= last; line += 1) {
+    const text = source.lineText(line).replace(/\t/g, ' ');
+    lines.push(`  ${paint(COLORS.dim, `${String(line).padStart(width)} |`)} ${text}`);
+    const from = line === location.line ? location.column : firstNonSpace(text);
+    const to = line === location.endLine ? location.endColumn : text.length + 1;
+    if (to <= from && !(line === location.line && line === location.endLine)) continue;
+    const underline = `${' '.repeat(Math.max(0, from - 1))}^${'~'.repeat(Math.max(0, to - from - 1))}`;
+    const tail = line === last && label ? ` ${label}` : '';
+    lines.push(`  ${' '.repeat(width)} ${paint(COLORS.dim, '|')} ${paint(COLORS.bold, underline + tail)}`);
+  }
+  if (last < location.endLine) lines.push(`  ${' '.repeat(width)} ${paint(COLORS.dim, '|')} …`);
+  return lines;
+}
+
+function firstNonSpace(text: string): number {
+  const index = text.search(/\S/);
+  return index === -1 ? 1 : index + 1;
+}
