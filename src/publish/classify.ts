@@ -1,0 +1,102 @@
+/**
+ * Turning a failed client run into a cause. The client's `--json` error
+ * object is read first (its npm code and summary); the human text is used
+ * only when there is no JSON.
+ *
+ * TODO: hand the output to the signature catalogue in src/signatures once it
+ * exports a classifier, and keep only the upload-outcome rules here
+ * (conflict, transient); until then this maps npm's codes to the shared
+ * cause ids directly.
+ */
+import { CAUSES, type CauseId } from '../signatures/causes.js';
+import type { ClientJsonResult } from './client.js';
+import type { PublishCause } from './outcome.js';
+
+/** What a failed upload means for the version: rejected for good, already there, or unknown. */
+export type UploadVerdict = 'rejected' | 'conflict' | 'unknown-outcome';
+
+// Connection-level codes from Node and npm-registry-fetch: the request may or may not have reached the registry.
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'FETCH_ERROR', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET']);
+
+export interface FailureInput {
+  json: ClientJsonResult;
+  /** The client's whole output, used only when it printed no JSON error. */
+  output: string;
+  exitCode: number;
+}
+
+/** Read the HTTP status out of an npm code such as `E503`. */
+function statusOf(code: string | null, text: string): number | null {
+  const fromCode = code && /^E(\d{3})$/.exec(code);
+  if (fromCode) return Number(fromCode[1]);
+  const fromText = /\b([45]\d\d) [A-Z][A-Za-z ]+ - (PUT|GET)\b/.exec(text);
+  return fromText ? Number(fromText[1]) : null;
+}
+
+/** Decide whether a failed upload was rejected, hit an existing version, or ended without a known outcome. */
+export function judgeUpload(input: FailureInput): UploadVerdict {
+  const text = `${input.json.summary ?? ''} ${input.json.detail ?? ''} ${input.json.kind === 'error' ? '' : input.output}`;
+  const code = input.json.code ?? /npm error code (\w+)/.exec(input.output)?.[1] ?? null;
+  if (code === 'EPUBLISHCONFLICT' || /cannot publish over|previously published version|version already exists|this package is already present/i.test(text)) return 'conflict';
+  const status = statusOf(code, text);
+  if (status === 409) return 'conflict';
+  if (status !== null && status >= 500) return 'unknown-outcome';
+  if (code && TRANSIENT_CODES.has(code)) return 'unknown-outcome';
+  if (/\b(ECONNRESET|ETIMEDOUT|ESOCKETTIMEDOUT|EPIPE|socket hang up|network timeout)\b/i.test(text)) return 'unknown-outcome';
+  return 'rejected';
+}
+
+function cause(id: CauseId, message: string, fix: string, evidence: PublishCause['evidence'], alternatives: CauseId[] = []): PublishCause {
+  return { id, message, fix, evidence, alternatives: alternatives.map((alternative) => ({ id: alternative, message: CAUSES[alternative] })) };
+}
+
+/**
+ * Classify a failed publish into a cause with its fix. `logRef` names the
+ * log file, so the evidence points at the client's own words.
+ */
+export function classifyFailure(input: FailureInput, logRef: string): PublishCause {
+  const code = input.json.code ?? /npm error code (\w+)/.exec(input.output)?.[1] ?? null;
+  const summary = input.json.summary ?? lastErrorLine(input.output) ?? `the client exited with status ${input.exitCode}`;
+  const evidence = [{ where: logRef, text: code ? `${code}: ${summary}` : summary }];
+  const status = statusOf(code, `${summary} ${input.output}`);
+  const said = `the registry rejected the upload (${code ?? `exit status ${input.exitCode}`}: "${summary}")`;
+
+  if (code === 'EOTP' || /one-time pass/i.test(summary)) {
+    return cause('token-needs-otp', `${said}: it requires a one-time password for this token or package.`, 'use a token that bypasses two-factor authentication for CI (a granular token created with "bypass 2FA") or trusted publishing; pass --otp only when publishing by hand', evidence);
+  }
+  if (code === 'ENEEDAUTH') {
+    return cause('token-missing', `${said}: npm had no credential for this registry.`, 'configure "//<registry host>/:_authToken=${NODE_AUTH_TOKEN}" in the .npmrc npm reads from this directory and set the variable', evidence, ['npm-too-old-for-oidc', 'oidc-not-configured']);
+  }
+  if (judgeUpload(input) === 'conflict') {
+    return cause('version-exists', `${said}: this version is already in the registry.`, 'bump the version in package.json; published versions cannot be replaced', evidence);
+  }
+  if (status === 401) {
+    return cause('token-invalid-or-expired', `${said}: the credential npm sent was not recognised.`, 'create a new token with publish rights and store it in the secret the workflow reads; check that the step passes it in the variable its .npmrc refers to', evidence, ['token-placeholder', 'token-unexpanded-variable', 'token-missing']);
+  }
+  if (status === 403) {
+    return cause('package-permission-denied', `${said}: the identity is known but may not publish this package.`, "ask the package's owners to add this identity as a maintainer, or use a token that may write this package (scope or organisation access)", evidence, ['token-wrong-type', 'token-missing-scope', 'private-package-needs-access']);
+  }
+  if (status === 404) {
+    return cause('token-missing', `${said}: a registry answers 404 to a publish when the request had no usable credential or the credential may not create this package.`, 'check that a valid token reaches npm for this registry, and that the scope exists and belongs to the token owner', evidence, ['token-invalid-or-expired', 'scope-not-found', 'npm-too-old-for-oidc']);
+  }
+  if (status !== null && status >= 500) {
+    return cause('registry-unavailable', `${said}: the registry answered with a server error and the version is not in the registry.`, 'run pubguard publish again later: it publishes only what is missing', evidence);
+  }
+  if (judgeUpload(input) === 'unknown-outcome') {
+    return cause('network', `the connection to the registry failed during the upload (${code ?? 'no code'}: "${summary}") and the version is not in the registry.`, 'check the network path to the registry (proxy, firewall, timeouts) and run pubguard publish again: it publishes only what is missing', evidence);
+  }
+  return {
+    id: 'client-failed',
+    message: `the client exited with status ${input.exitCode}${code ? ` (${code})` : ''}: "${summary}".`,
+    fix: 'read the full log for the client\'s own explanation',
+    evidence,
+    alternatives: [],
+  };
+}
+
+function lastErrorLine(output: string): string | null {
+  const lines = output.split(/\r?\n/).map((line) => line.trim()).filter((line) => /^(npm (ERR!|error)|ERR_PNPM|➤ YN\d+|Error:)/.test(line) && !/complete log of this run/.test(line));
+  const useful = lines.filter((line) => !/^npm (ERR!|error) code /.test(line));
+  const last = useful[0] ?? lines[0];
+  return last ? last.replace(/^npm (ERR!|error) /, '') : null;
+}

@@ -1,0 +1,262 @@
+/**
+ * The package manager that publishes: which one the repository uses, the
+ * command line for one package, running it with live output, and reading its
+ * `--json` result.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+export type ClientName = 'npm' | 'pnpm' | 'yarn';
+
+export interface DetectedClient {
+  name: ClientName;
+  /** Yarn's major version when known from `packageManager` or the lock file (1 is classic). */
+  yarnMajor: number | null;
+  /** The file that decided it (`package.json` with `packageManager`, or a lock file), or null for the npm default. */
+  evidence: string | null;
+}
+
+const LOCK_FILES: Array<[string, ClientName]> = [
+  ['pnpm-lock.yaml', 'pnpm'],
+  ['yarn.lock', 'yarn'],
+  ['package-lock.json', 'npm'],
+  ['npm-shrinkwrap.json', 'npm'],
+];
+
+/**
+ * Find the client a repository uses, looking from `cwd` up to the repository
+ * root (the first folder with `.git`) or the file system root: the
+ * `packageManager` field of a package.json first, then the lock file. Yarn
+ * classic (1.x) repositories publish with npm, because `yarn publish` of
+ * Yarn 1 reads the same `.npmrc` files but has no `--json` result.
+ */
+export function detectClient(cwd: string): DetectedClient {
+  let folder = resolve(cwd);
+  for (;;) {
+    const manifestPath = join(folder, 'package.json');
+    if (existsSync(manifestPath)) {
+      const declared = readPackageManagerField(manifestPath);
+      if (declared) {
+        const [name, version = ''] = declared.split('@');
+        const major = Number.parseInt(version, 10);
+        if (name === 'pnpm') return { name: 'pnpm', yarnMajor: null, evidence: manifestPath };
+        if (name === 'npm') return { name: 'npm', yarnMajor: null, evidence: manifestPath };
+        if (name === 'yarn') return yarnClient(Number.isNaN(major) ? null : major, manifestPath);
+      }
+    }
+    for (const [file, name] of LOCK_FILES) {
+      const lockPath = join(folder, file);
+      if (!existsSync(lockPath)) continue;
+      if (name !== 'yarn') return { name, yarnMajor: null, evidence: lockPath };
+      // Yarn 2+ lock files are YAML with a `__metadata:` block; Yarn 1's are not.
+      const berry = readFileSync(lockPath, 'utf8').includes('__metadata:');
+      return yarnClient(berry ? 2 : 1, lockPath);
+    }
+    const parent = dirname(folder);
+    if (existsSync(join(folder, '.git')) || parent === folder) break;
+    folder = parent;
+  }
+  return { name: 'npm', yarnMajor: null, evidence: null };
+}
+
+function yarnClient(major: number | null, evidence: string): DetectedClient {
+  if (major !== null && major < 2) return { name: 'npm', yarnMajor: major, evidence };
+  return { name: 'yarn', yarnMajor: major, evidence };
+}
+
+function readPackageManagerField(manifestPath: string): string | null {
+  try {
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { packageManager?: unknown };
+    return typeof manifest.packageManager === 'string' ? manifest.packageManager : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Options passed through to the client, as the user gave them. */
+export interface PassThroughOptions {
+  tag?: string;
+  access?: 'public' | 'restricted';
+  provenance?: boolean;
+  otp?: string;
+  dryRun?: boolean;
+}
+
+export interface ClientCommand {
+  /** Executable name, looked up on PATH. */
+  file: string;
+  args: string[];
+  /** Folder the client runs in: pubguard's working directory, except for Yarn (the package folder). */
+  cwd: string;
+}
+
+/**
+ * Name a package folder for the client: `./packages/backend`, or `.` for the
+ * working directory itself. The `./` keeps npm from reading a bare folder
+ * name such as `backend` as a registry package name.
+ */
+export function packagePathArgument(cwd: string, folder: string): string {
+  const path = relative(cwd, folder);
+  if (path === '') return '.';
+  const posix = path.split(sep).join('/');
+  return posix.startsWith('.') || posix.startsWith('/') ? posix : `./${posix}`;
+}
+
+/** Build the command line that publishes the package in `folder`. */
+export function buildPublishCommand(client: ClientName, cwd: string, folder: string, options: PassThroughOptions): ClientCommand {
+  const flags: string[] = [];
+  if (options.tag !== undefined) flags.push('--tag', options.tag);
+  if (options.access !== undefined) flags.push('--access', options.access);
+  if (options.provenance) flags.push('--provenance');
+  if (options.otp !== undefined) flags.push('--otp', options.otp);
+  if (options.dryRun) flags.push('--dry-run');
+
+  switch (client) {
+    case 'npm':
+      return { file: 'npm', args: ['publish', packagePathArgument(cwd, folder), '--json', ...flags], cwd };
+    case 'pnpm':
+      // pnpm's git checks (clean tree, publish branch) are a release policy, not a publish step: CI has decided that already.
+      return { file: 'pnpm', args: ['publish', packagePathArgument(cwd, folder), '--json', '--no-git-checks', ...flags], cwd };
+    case 'yarn':
+      // `yarn npm publish` takes no path: it publishes the workspace it runs in,
+      // and reads the same project-wide .yarnrc.yml from any folder of the project.
+      return { file: 'yarn', args: ['npm', 'publish', '--json', ...flags], cwd: folder };
+  }
+}
+
+/** Render a command line for logs and messages, quoting arguments that need it and hiding `--otp`. */
+export function formatCommand(command: ClientCommand): string {
+  const shown = command.args.map((arg, index) => (command.args[index - 1] === '--otp' ? '***' : arg));
+  return [command.file, ...shown].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export interface ClientRun {
+  exitCode: number;
+  /** Signal that ended the client, if one did. */
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr in arrival order, as the log file records them. */
+  combined: string;
+  durationMs: number;
+  /** Set when the client could not be started at all (not on PATH). */
+  spawnError: string | null;
+}
+
+export interface RunClientOptions {
+  env: NodeJS.ProcessEnv;
+  /** Called with each chunk of output as it arrives, for live progress. */
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /** Kill the client after this many milliseconds (default: no limit). */
+  timeoutMs?: number;
+}
+
+/** Run a client command to its end and return its exact exit status and output. */
+export function runClient(command: ClientCommand, options: RunClientOptions): Promise<ClientRun> {
+  const started = performance.now();
+  return new Promise((resolvePromise) => {
+    let stdout = '';
+    let stderr = '';
+    let combined = '';
+    let spawnError: string | null = null;
+    const child = spawn(command.file, command.args, {
+      cwd: command.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+    });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      combined += chunk;
+      options.onOutput?.(chunk, 'stdout');
+    });
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      combined += chunk;
+      options.onOutput?.(chunk, 'stderr');
+    });
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error.code === 'ENOENT' ? `"${command.file}" was not found on PATH` : error.message;
+    });
+    child.on('close', (code, signal) => {
+      resolvePromise({
+        // A client killed by a signal has no exit status; 1 keeps it a failure.
+        exitCode: code ?? 1,
+        signal,
+        stdout,
+        stderr,
+        combined,
+        durationMs: performance.now() - started,
+        spawnError,
+      });
+    });
+  });
+}
+
+/**
+ * Return the last top-level JSON object in a client's output. Lifecycle
+ * scripts may print anything before it, so earlier text and objects are
+ * skipped; null when the output has no complete object.
+ */
+export function parseLastJsonObject(text: string): Record<string, unknown> | null {
+  let end = text.lastIndexOf('}');
+  while (end !== -1) {
+    // Walk back to each `{` that could open the object ending at `end`, nearest last.
+    let start = text.lastIndexOf('{', end);
+    while (start !== -1) {
+      try {
+        const value: unknown = JSON.parse(text.slice(start, end + 1));
+        if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+      } catch {
+        // Not a whole object yet: the opening brace is further back.
+      }
+      start = start === 0 ? -1 : text.lastIndexOf('{', start - 1);
+    }
+    end = end === 0 ? -1 : text.lastIndexOf('}', end - 1);
+  }
+  return null;
+}
+
+/** What a client's `--json` result says about one package. */
+export interface ClientJsonResult {
+  /** `ok` for a publish result, `error` for an error object, `unknown` when neither. */
+  kind: 'ok' | 'error' | 'unknown';
+  integrity: string | null;
+  /** npm's error code (`E403`, `EOTP`, `ENEEDAUTH`…), when the error object has one. */
+  code: string | null;
+  summary: string | null;
+  detail: string | null;
+}
+
+/**
+ * Read npm's, pnpm's or Yarn's `--json` output. npm 11 keys a publish result
+ * by package name (`{ "<name>": { id, integrity, … } }`), npm 10 and pnpm
+ * print the result itself, and npm prints `{ error: { code, summary, detail } }`
+ * on failure.
+ */
+export function readClientJson(object: Record<string, unknown> | null, name: string): ClientJsonResult {
+  const empty: ClientJsonResult = { kind: 'unknown', integrity: null, code: null, summary: null, detail: null };
+  if (!object) return empty;
+
+  const error = object.error;
+  if (error && typeof error === 'object') {
+    const fields = error as Record<string, unknown>;
+    return {
+      kind: 'error',
+      integrity: null,
+      code: typeof fields.code === 'string' ? fields.code : null,
+      summary: typeof fields.summary === 'string' ? fields.summary : null,
+      detail: typeof fields.detail === 'string' ? fields.detail : null,
+    };
+  }
+
+  const keyed = object[name];
+  const result = (keyed && typeof keyed === 'object' ? keyed : object) as Record<string, unknown>;
+  if (typeof result.id === 'string' || typeof result.integrity === 'string' || typeof result.name === 'string') {
+    return { ...empty, kind: 'ok', integrity: typeof result.integrity === 'string' ? result.integrity : null };
+  }
+  return empty;
+}

@@ -1,0 +1,41 @@
+/**
+ * Per-package log files: the full, redacted output of each client run. The
+ * folder is created with mode 0700 and each file with mode 0600, because a
+ * client's output may carry registry details worth keeping private even
+ * after redaction.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { redact } from '../report/redact.js';
+
+/**
+ * Create (or reuse) the log folder and tighten it to 0700. Without a
+ * folder given, a new one is made under `$RUNNER_TEMP` in GitHub Actions,
+ * else under the system temporary folder.
+ */
+export function prepareLogDir(logDir: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  if (logDir === undefined) {
+    const base = env.RUNNER_TEMP && env.RUNNER_TEMP !== '' ? env.RUNNER_TEMP : tmpdir();
+    return mkdtempSync(join(base, 'pubguard-logs-'));
+  }
+  const folder = resolve(cwd, logDir);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  // mkdir's mode is masked by the umask and ignored for a folder that exists, so set it explicitly.
+  chmodSync(folder, 0o700);
+  return folder;
+}
+
+/** File name for a package's log: `@scope/name` becomes `scope__name@1.2.3.log`. */
+export function logFileName(name: string, version: string): string {
+  return `${name.replace(/^@/, '').replace(/\//g, '__')}@${version}.log`.replace(/[^A-Za-z0-9@._+-]/g, '_');
+}
+
+/** Write a package's log, redacted, readable and writable by the owner only. */
+export function writeLogFile(folder: string, name: string, version: string, text: string): string {
+  const file = join(folder, logFileName(name, version));
+  writeFileSync(file, redact(text), { mode: 0o600 });
+  // The mode given to writeFileSync applies only when the file is created.
+  chmodSync(file, 0o600);
+  return file;
+}
