@@ -18,7 +18,8 @@ export const rule = defineRule({
     const findings: Finding[] = [];
     for (const job of context.jobs()) {
       const publishSteps = job.allSteps.filter(stepPublishes);
-      const deciding = new Set(publishSteps.flatMap((step) => stepsDecidingPublish(step, job.allSteps)));
+      const deciding = new Map<Step, Step>();
+      for (const publish of publishSteps) for (const step of stepsDecidingPublish(publish, job.allSteps)) deciding.set(step, publish);
       for (const step of job.allSteps) {
         if (!isTrue(step.continueOnError)) continue;
         const role = roleOf(step, deciding);
@@ -28,7 +29,7 @@ export const rule = defineRule({
             at: step.continueOnError!,
             step,
             label: 'failure recorded as success',
-            message: `step ${JSON.stringify(step.displayName)} ${role.what} with \`continue-on-error: true\`: when ${role.failure} fails, GitHub marks the step successful, so the job and the release pass without the package`,
+            message: `step ${JSON.stringify(step.displayName)} ${role.what} with \`continue-on-error: true\`: ${role.consequence}`,
             fix: `remove \`continue-on-error\` from this step; if a later step must still run after a failure, give that step \`if: failure()\` or test \`steps.${step.id ?? '<id>'}.outcome\``,
             args: { role: role.kind, command: role.command },
           }),
@@ -42,21 +43,37 @@ export const rule = defineRule({
 interface Role {
   kind: 'publish' | 'verify' | 'decide';
   what: string;
-  failure: string;
+  consequence: string;
   command: string | null;
 }
 
-function roleOf(step: Step, deciding: Set<Step>): Role | null {
+function roleOf(step: Step, deciding: Map<Step, Step>): Role | null {
   if (stepPublishes(step)) {
-    const command = step.run ? (findPublishCommands(step.run)[0]?.text ?? null) : null;
-    return { kind: 'publish', what: 'publishes', failure: command ? `\`${command}\`` : `\`${step.uses?.raw ?? 'the publish'}\``, command: command ?? step.uses?.raw ?? null };
+    const command = step.run ? (findPublishCommands(step.run)[0]?.text ?? null) : (step.uses?.raw ?? null);
+    return {
+      kind: 'publish',
+      what: 'publishes',
+      consequence: `when \`${command ?? 'the publish'}\` fails, GitHub marks the step successful, so the job and any release after it pass without the package`,
+      command,
+    };
   }
   if (stepVerifiesPublish(step)) {
     const command = findVerifyCommands(step.run!)[0]?.text ?? null;
-    return { kind: 'verify', what: 'checks the published package', failure: command ? `\`${command}\`` : 'the check', command };
+    return {
+      kind: 'verify',
+      what: 'checks the published package',
+      consequence: `when \`${command ?? 'the check'}\` fails because the package is missing, GitHub marks the step successful, so the job passes without the package`,
+      command,
+    };
   }
-  if (deciding.has(step)) {
-    return { kind: 'decide', what: 'decides whether to publish', failure: 'the step', command: null };
+  const publish = deciding.get(step);
+  if (publish) {
+    return {
+      kind: 'decide',
+      what: 'decides whether to publish',
+      consequence: `when it fails, GitHub marks it successful with its outputs unset, and the \`if:\` of step ${JSON.stringify(publish.displayName)} reads that as a decision, so the publish is skipped and the job still passes`,
+      command: null,
+    };
   }
   return null;
 }

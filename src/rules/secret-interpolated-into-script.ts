@@ -28,7 +28,7 @@ export const rule = defineRule({
             at: { script, start: expression.start, end: expression.end },
             label: 'expanded before the shell runs',
             message: `${secret.label}${via} is expanded into the script of step ${JSON.stringify(script.step.displayName)} by \`${expression.text}\`: the runner writes its value into the script file before the shell starts, and a value with quotes or \`$(…)\` would run as shell code`,
-            fix: `pass it through \`env:\` on the step (\`${variable}: ${secret.source}\`) and write "$${variable}" in the script`,
+            fix: `set an environment variable in the step's \`env:\` (name ${variable}, value \`${secret.source}\`) and write "$${variable}" in the script`,
             args: { secret: secret.name, origin: secret.origin, expression: expression.text, viaInput: secret.viaInput },
           }),
         );

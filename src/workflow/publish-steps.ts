@@ -22,7 +22,7 @@ const PUBLISH_COMMAND =
   /(?:^|[\s;&|(`]|\$\()(?:(?:npx|pnpx|bunx)\s+(?:-y\s+|--yes\s+)?)?(?:(?:npm|pnpm)(?:\s+-{1,2}[\w-]+(?:=\S+)?)*\s+publish\b|yarn\s+npm\s+publish\b|yarn(?:\s+workspaces\s+foreach\s+(?:-\S+\s+)*)?\s+publish\b|lerna\s+publish\b|changeset\s+publish\b|semantic-release\b|bun\s+publish\b)/g;
 
 const VERIFY_COMMAND =
-  /(?:^|[\s;&|(`]|\$\()(?:(?:npm|pnpm)\s+(?:view|info|show|v)\b|yarn\s+(?:npm\s+)?info\b|(?:npm|pnpm)\s+(?:install|i|add)\s+(?:-\S+\s+)*[@\w][^\s]*@|yarn\s+add\s+[@\w][^\s]*@|pubguard\s+verify\b)/g;
+  /(?:^|[\s;&|(`]|\$\()(?:(?:npm|pnpm)\s+(?:view|info|show|v)\b|yarn\s+(?:npm\s+)?info\b|(?:npm|pnpm)\s+(?:install|i|add)\s+(?:-\S+\s+)*[@\w][^\s]*@\S*|yarn\s+add\s+[@\w][^\s]*@\S*|pubguard\s+verify\b)/g;
 
 const RELEASE_COMMAND =
   /(?:^|[\s;&|(`]|\$\()(?:gh\s+release\s+create\b|git\s+tag\b(?!\s+(?:-l|--list|-d|--delete)\b)|git\s+push\b[^\n;&|]*(?:--tags|--follow-tags|refs\/tags|\bv\$|\$\{?\w*TAG))/g;
