@@ -1,0 +1,269 @@
+import { redact } from '../report/redact.js';
+import type { LogLine } from '../log/types.js';
+import { matchSignature } from '../signatures/classify.js';
+import { parseFailureLines, type FailureFacts } from '../signatures/parse.js';
+import type { Signature } from '../signatures/types.js';
+import type { LogCollector, RawFailure, RawStep } from './collect.js';
+import { analyzeScript, isPublishCommand, type ScriptAnalysis } from './script.js';
+import { rankCauses } from './causes.js';
+import { buildFixes } from './fixes.js';
+import {
+  MASKED_BY,
+  type Evidence,
+  type ExplainFailure,
+  type ExplainPublished,
+  type ExplainReport,
+  type ExplainStep,
+  type MaskedBy,
+  type StepOutcome,
+} from './model.js';
+
+/** Turn a log line into evidence; the text is redacted and trimmed. */
+export function evidenceOf(line: LogLine): Evidence {
+  const text = line.text.length > 500 ? `${line.text.slice(0, 500)}…` : line.text;
+  return { file: line.file, line: line.line, text: redact(text.trimEnd()) };
+}
+
+/** Everything the analysis knows about one step, beyond the raw lines. */
+export interface StepContext {
+  raw: RawStep;
+  index: number;
+  name: string;
+  pipefail: boolean | null;
+  script: ScriptAnalysis;
+  /** True when the step ran a publish command or announced a package. */
+  publishes: boolean;
+  /** Later steps of the same job ran after it (so a failure here did not stop the job). */
+  laterStepRan: boolean;
+}
+
+/** A failure with the facts behind it, before it is turned into json. */
+export interface FailureContext {
+  raw: RawFailure;
+  step: StepContext;
+  facts: FailureFacts;
+  signature: Signature | null;
+  keyLine: LogLine;
+  masking: { maskedBy: MaskedBy; line: LogLine; detail: string } | null;
+}
+
+function shellHasPipefail(shell: LogLine | null): boolean | null {
+  if (!shell) return null;
+  const command = shell.text.slice('shell: '.length);
+  if (/pipefail/.test(command)) return true;
+  if (/\b(bash|sh|dash|zsh)\b/.test(command)) return false;
+  // pwsh, python and cmd have no pipelines in the bash sense.
+  return null;
+}
+
+function stepName(raw: RawStep): string {
+  if (raw.name) return raw.name;
+  const first = raw.script[0]?.text.trim() ?? raw.header?.text.slice('##[group]Run '.length).trim();
+  return first || '(output outside any step)';
+}
+
+async function buildStepContexts(steps: RawStep[]): Promise<StepContext[]> {
+  const contexts: StepContext[] = [];
+  for (const [index, raw] of steps.entries()) {
+    const pipefail = shellHasPipefail(raw.shell);
+    const script = raw.isAction ? { commands: [], directoryChanges: [], pipefailLine: null } : await analyzeScript(raw.script, pipefail === true);
+    const later = steps.slice(index + 1).some((other) => other.job === raw.job && other.file === raw.file && other.header !== null);
+    const laterInJob = later || steps.slice(index + 1).some((other) => other.job !== null && other.job === raw.job && other.header !== null);
+    contexts.push({
+      raw,
+      index,
+      name: stepName(raw),
+      pipefail: script.pipefailLine ? true : pipefail,
+      script,
+      publishes: raw.announced.length > 0 || raw.published.length > 0 || script.commands.some((command) => command.isPublish) || (raw.script.length === 0 && isPublishCommand(stepName(raw).split(/\s+/))),
+      laterStepRan: laterInJob,
+    });
+  }
+  return contexts;
+}
+
+function decideMasking(failure: RawFailure, step: StepContext, isCiLog: boolean): FailureContext['masking'] {
+  if (!isCiLog) return null;
+  const failedVisibly = step.raw.exitLine !== null;
+
+  // The step showed failure: only a later step running as if nothing happened can hide it.
+  if (failedVisibly) {
+    if (step.laterStepRan) {
+      return {
+        maskedBy: 'continue-on-error',
+        line: step.raw.exitLine!,
+        detail: 'the step failed, yet later steps of the job ran as if it had passed (`continue-on-error: true`, or a condition such as `if: always()`)',
+      };
+    }
+    return null;
+  }
+  if (step.raw.header === null && step.raw.script.length === 0 && !step.raw.nameFromInput) return null;
+
+  const publishCommands = step.script.commands.filter((command) => command.isPublish);
+  const candidates = (publishCommands.length > 0 ? publishCommands : step.script.commands).flatMap((command) => command.masking);
+  for (const kind of MASKED_BY) {
+    const found = candidates.find((candidate) => candidate.maskedBy === kind);
+    if (found) return found;
+  }
+  const success = step.raw.successMessages.find((line) => line.line > failure.lines[0]!.line);
+  if (success) return { maskedBy: 'success-message', line: success, detail: `the step printed "${success.text.trim()}" after the failure and passed` };
+  return null;
+}
+
+const CONSEQUENCE_SIGNATURES = new Set(['http-404-get', 'no-matching-version']);
+
+/** Build the report from what the collector kept. */
+export async function analyzeCollected(collector: LogCollector): Promise<ExplainReport> {
+  const isCiLogFile = new Map(collector.inputs.map((input) => [input.file, input.format !== 'plain']));
+  const contexts = await buildStepContexts(collector.steps);
+
+  const published: ExplainPublished[] = [];
+  const publishedIndexes = new Map<StepContext, number[]>();
+  for (const step of contexts) {
+    const indexes: number[] = [];
+    for (const mention of step.raw.published) {
+      indexes.push(published.length);
+      published.push({
+        package: mention.name,
+        version: mention.version,
+        registry: mention.registry,
+        step: step.name,
+        job: step.raw.job,
+        evidence: [evidenceOf(mention.line)],
+      });
+    }
+    publishedIndexes.set(step, indexes);
+  }
+
+  const failureContexts: FailureContext[] = [];
+  for (const step of contexts) {
+    for (const raw of step.raw.failures) {
+      const facts = parseFailureLines(raw.lines.map((line) => line.text));
+      if (facts.package === null && raw.announced) facts.package = raw.announced.name;
+      if (facts.version === null && raw.announced && raw.announced.name === facts.package) facts.version = raw.announced.version;
+      facts.registry ??= raw.announced?.registry ?? raw.registry;
+      const signature = matchSignature(facts);
+      // An unknown error outside a publishing step (a failing test, a lint error) is not this report's business.
+      if (!signature && !step.publishes) continue;
+      failureContexts.push({
+        raw,
+        step,
+        facts,
+        signature,
+        keyLine: raw.lines[facts.keyLine] ?? raw.lines[0]!,
+        masking: decideMasking(raw, step, isCiLogFile.get(step.raw.file) ?? false),
+      });
+    }
+  }
+
+  const failures: ExplainFailure[] = failureContexts.map((failure, index) => {
+    const consequenceOf = findConsequence(failure, failureContexts.slice(0, index));
+    const causes = rankCauses(failure, consequenceOf === null ? null : failureContexts[consequenceOf]!, { failures: failureContexts, contexts, published: collectorPublished(contexts) });
+    return {
+      step: failure.step.name,
+      job: failure.step.raw.job,
+      package: failure.facts.package,
+      version: failure.facts.version,
+      registry: failure.facts.registry,
+      httpStatus: failure.facts.httpStatus,
+      npmCode: failure.facts.npmCode,
+      signature: failure.signature?.id ?? null,
+      masked: failure.masking !== null,
+      maskedBy: failure.masking?.maskedBy ?? null,
+      consequenceOf,
+      causes,
+      fixes: buildFixes(failure, causes, consequenceOf),
+      evidence: failureEvidence(failure),
+    };
+  });
+
+  const steps: ExplainStep[] = contexts.map((step) => {
+    const failureIndexes = failureContexts.flatMap((failure, index) => (failure.step === step ? [index] : []));
+    const isCi = isCiLogFile.get(step.raw.file) ?? false;
+    const ciStatus = step.raw.exitLine ? 'failed' : isCi ? 'passed' : 'unknown';
+    let outcome: StepOutcome = isCi ? 'succeeded' : 'unknown';
+    if (failureIndexes.length > 0) outcome = ciStatus === 'failed' && !failures[failureIndexes[0]!]!.masked ? 'failed' : failures.some((failure, index) => failureIndexes.includes(index) && failure.masked) ? 'failure-hidden' : 'failed';
+    else if (ciStatus === 'failed') outcome = 'failed';
+    const evidence = [step.raw.header, step.raw.shell, step.raw.exitLine].filter((line): line is LogLine => line !== null).map(evidenceOf);
+    return {
+      index: step.index,
+      job: step.raw.job,
+      name: step.name,
+      shell: step.raw.shell ? step.raw.shell.text.slice('shell: '.length) : null,
+      pipefail: step.pipefail,
+      ciStatus,
+      exitCode: step.raw.exitCode,
+      outcome,
+      published: publishedIndexes.get(step) ?? [],
+      failures: failureIndexes,
+      evidence,
+    };
+  });
+
+  return {
+    inputs: collector.inputs.map((input) => ({ file: input.file, format: input.format, lines: input.lines, bytes: input.bytes })),
+    steps,
+    published,
+    failures,
+    summary: summarize(published, failures),
+  };
+}
+
+function collectorPublished(contexts: StepContext[]): Array<{ step: StepContext; mention: RawStep['published'][number] }> {
+  return contexts.flatMap((step) => step.raw.published.map((mention) => ({ step, mention })));
+}
+
+function failureEvidence(failure: FailureContext): Evidence[] {
+  const lines = [failure.keyLine];
+  const code = failure.raw.lines.find((line) => /\bcode\s+[A-Z]/.test(line.text));
+  if (code && code !== failure.keyLine) lines.unshift(code);
+  if (failure.masking) lines.push(failure.masking.line);
+  if (failure.step.raw.exitLine && !lines.includes(failure.step.raw.exitLine)) lines.push(failure.step.raw.exitLine);
+  return lines.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1)).map(evidenceOf);
+}
+
+// A later failure follows from an earlier one when it asks for the package the earlier one failed to publish.
+function findConsequence(failure: FailureContext, earlier: FailureContext[]): number | null {
+  const isLookup = (failure.signature && CONSEQUENCE_SIGNATURES.has(failure.signature.id)) || (failure.facts.httpStatus === 404 && failure.facts.method !== 'PUT');
+  if (!isLookup || !failure.facts.package) return null;
+  for (let index = earlier.length - 1; index >= 0; index -= 1) {
+    const candidate = earlier[index]!;
+    if (candidate.facts.package !== failure.facts.package) continue;
+    if (candidate.facts.method === 'GET' && candidate.facts.httpStatus === 404) continue;
+    return index;
+  }
+  return null;
+}
+
+function summarize(published: ExplainPublished[], failures: ExplainFailure[]): ExplainReport['summary'] {
+  const masked = failures.filter((failure) => failure.masked).length;
+  const consequences = failures.filter((failure) => failure.consequenceOf !== null).length;
+  const root = failures.find((failure) => failure.consequenceOf === null);
+  const rootCause = root?.causes[0]?.id ?? null;
+  if (failures.length === 0) {
+    return {
+      verdict: published.length > 0 ? 'passed' : 'no-publish',
+      published: published.length,
+      failed: 0,
+      masked: 0,
+      consequences: 0,
+      rootCause: null,
+      headline: published.length > 0 ? `${published.length} package${published.length === 1 ? '' : 's'} published, no failure found` : 'no package publish and no registry failure found in the log: nothing to explain',
+    };
+  }
+  const primary = failures.length - consequences;
+  const parts = [`${primary} publish failure${primary === 1 ? '' : 's'}`];
+  if (consequences > 0) parts.push(`${consequences} consequence${consequences === 1 ? '' : 's'}`);
+  if (masked > 0) parts.push(`${masked} hidden from the CI status`);
+  if (published.length > 0) parts.push(`${published.length} published`);
+  const what = root ? ` ${root.package ? `\`${root.package}${root.version ? `@${root.version}` : ''}\`` : 'the publish'}${root.httpStatus ? ` failed with ${root.httpStatus}` : ' failed'}` : '';
+  return {
+    verdict: 'failed',
+    published: published.length,
+    failed: failures.length,
+    masked,
+    consequences,
+    rootCause,
+    headline: `${parts.join(', ')}:${what}${rootCause ? `, most likely cause \`${rootCause}\`` : ''}`,
+  };
+}

@@ -1,0 +1,176 @@
+import { CAUSES, type CauseId } from '../signatures/causes.js';
+import type { LogLine } from '../log/types.js';
+import type { Confidence } from '../report/finding.js';
+import type { RawStep } from './collect.js';
+import type { ExplainCause } from './model.js';
+import { evidenceOf, type FailureContext, type StepContext } from './analyze.js';
+
+/** What the whole log offers as evidence beyond the failure itself. */
+export interface CauseEvidence {
+  failures: FailureContext[];
+  contexts: StepContext[];
+  published: Array<{ step: StepContext; mention: RawStep['published'][number] }>;
+}
+
+interface Candidate {
+  id: CauseId;
+  score: number;
+  rank: number;
+  notes: string[];
+  lines: LogLine[];
+}
+
+const PLACEHOLDER = /^X{5}(-X{5}){3}$/;
+
+// Scores: the catalogue's ranking gives the start, evidence in the log moves a cause up or down.
+const BASE_SCORE = 50;
+const RANK_STEP = 6;
+
+function location(line: LogLine): string {
+  return `${line.file}:${line.line}`;
+}
+
+function confidenceOf(score: number): Confidence {
+  if (score >= 80) return 'high';
+  if (score >= 45) return 'medium';
+  return 'low';
+}
+
+/**
+ * Rank a failure's causes by the evidence in the log. The signature (chosen
+ * by the registry's message, not by the status alone) gives the candidates in
+ * their usual order; the step's environment, the other publishes of the same
+ * job and the step's script then raise or lower each one.
+ */
+export function rankCauses(failure: FailureContext, source: FailureContext | null, evidence: CauseEvidence): ExplainCause[] {
+  if (source) {
+    const what = source.facts.package ? `\`${source.facts.package}${source.facts.version ? `@${source.facts.version}` : ''}\`` : 'the package';
+    return [
+      {
+        id: 'version-not-published',
+        summary: `${what} is not in the registry because its publish failed earlier (${location(source.keyLine)}); this failure follows from that one`,
+        confidence: 'high',
+        evidence: [evidenceOf(source.keyLine), evidenceOf(failure.keyLine)],
+      },
+    ];
+  }
+
+  const candidates = new Map<CauseId, Candidate>();
+  (failure.signature?.causes ?? []).forEach((cause, rank) => {
+    candidates.set(cause.id, { id: cause.id, score: BASE_SCORE - rank * RANK_STEP, rank, notes: [], lines: [failure.keyLine] });
+  });
+  const adjust = (id: CauseId, delta: number, note: string | null, line: LogLine | null, addIfAbsent = false): void => {
+    let candidate = candidates.get(id);
+    if (!candidate) {
+      if (!addIfAbsent) return;
+      candidate = { id, score: BASE_SCORE - 3 * RANK_STEP, rank: candidates.size, notes: [], lines: [failure.keyLine] };
+      candidates.set(id, candidate);
+    }
+    candidate.score += delta;
+    if (note) candidate.notes.push(note);
+    if (line && !candidate.lines.includes(line)) candidate.lines.push(line);
+  };
+
+  readEnvironment(failure, adjust);
+  compareWithWorkingPublishes(failure, evidence, adjust);
+  readMessage(failure, adjust);
+
+  return [...candidates.values()]
+    .sort((a, b) => b.score - a.score || a.rank - b.rank)
+    .map((candidate) => ({
+      id: candidate.id,
+      summary: [CAUSES[candidate.id], ...candidate.notes].join('; '),
+      confidence: confidenceOf(candidate.score),
+      evidence: candidate.lines.sort((a, b) => a.line - b.line).map(evidenceOf),
+    }));
+}
+
+type Adjust = (id: CauseId, delta: number, note: string | null, line: LogLine | null, addIfAbsent?: boolean) => void;
+
+function readEnvironment(failure: FailureContext, adjust: Adjust): void {
+  const env = failure.step.raw.env;
+  const token = env.get('NODE_AUTH_TOKEN');
+  const userConfig = env.get('NPM_CONFIG_USERCONFIG') ?? env.get('npm_config_userconfig');
+  const value = token?.value.trim();
+
+  if (token && value !== undefined && PLACEHOLDER.test(value)) {
+    adjust('token-placeholder', 40, `the step's env sets NODE_AUTH_TOKEN to setup-node's placeholder \`${value}\` (${location(token.line)}), so setup-node's user .npmrc sends it`, token.line);
+    adjust('token-missing', -20, null, null);
+  } else if (token && value === '') {
+    adjust('token-empty', 40, `the step's env sets NODE_AUTH_TOKEN to an empty value (${location(token.line)})`, token.line);
+  } else if (token) {
+    // A masked value (`***`) means a real secret reached the step.
+    adjust('token-placeholder', -40, null, null);
+    adjust('token-missing', -40, null, null);
+    adjust('token-empty', -20, null, null);
+    adjust('token-unexpanded-variable', -20, null, null);
+  } else if (userConfig) {
+    adjust('token-missing', 35, `setup-node's user config is in use (${location(userConfig.line)}) but the step's env has no NODE_AUTH_TOKEN, so its \`_authToken=\${NODE_AUTH_TOKEN}\` line has nothing to send`, userConfig.line);
+    adjust('token-unexpanded-variable', 10, null, userConfig.line);
+  }
+
+  const yarnBerry = failure.step.script.commands.some((command) => /^yarn\s+npm\s+publish\b/.test(command.text)) || /^YN\d{4}$/.test(failure.facts.npmCode ?? '');
+  if (yarnBerry) adjust('yarn-berry-ignores-npmrc', 30, env.has('YARN_NPM_AUTH_TOKEN') ? null : 'the step runs Yarn 2+ and its env has no YARN_NPM_AUTH_TOKEN', null);
+}
+
+// "Another package published to the same registry in the same job, so the credential works."
+function compareWithWorkingPublishes(failure: FailureContext, evidence: CauseEvidence, adjust: Adjust): void {
+  const { facts } = failure;
+  const credentialFailure = facts.httpStatus === 401 || (facts.httpStatus === 404 && facts.method === 'PUT') || facts.npmCode === 'ENEEDAUTH';
+  if (!credentialFailure) return;
+  const sibling = evidence.published.find(
+    ({ step, mention }) =>
+      step.raw.job === failure.step.raw.job &&
+      step.raw.file === failure.step.raw.file &&
+      mention.name !== facts.package &&
+      (mention.registry === null || facts.registry === null || mention.registry === facts.registry),
+  );
+  if (!sibling) return;
+
+  const worked = `\`${sibling.mention.name}${sibling.mention.version ? `@${sibling.mention.version}` : ''}\``;
+  const differences: string[] = [];
+  const lines: LogLine[] = [sibling.mention.line];
+  const failingDirectories = failure.step.script.directoryChanges;
+  const workingDirectories = sibling.step.script.directoryChanges;
+  for (const change of failingDirectories) {
+    if (!workingDirectories.some((other) => other.directory === change.directory)) {
+      differences.push(`it runs \`cd ${change.directory}\` (${location(change.line)}), so npm's project config becomes \`${change.directory.replace(/\/$/, '')}/.npmrc\` instead of the one the other publish read`);
+      lines.push(change.line);
+    }
+  }
+  if (sibling.step !== failure.step) {
+    const envDifferences = [...new Set([...failure.step.raw.env.keys(), ...sibling.step.raw.env.keys()])].filter(
+      (key) => failure.step.raw.env.get(key)?.value !== sibling.step.raw.env.get(key)?.value,
+    );
+    if (envDifferences.length > 0) differences.push(`its env differs in ${envDifferences.map((key) => `\`${key}\``).join(', ')}`);
+  }
+  // The same command published another package with the same credential: only this package differs.
+  if (sibling.step === failure.step && differences.length === 0) {
+    adjust('package-permission-denied', 30, `${worked} was published by the same command with the same credential (${location(sibling.mention.line)}), so the credential works and the refusal is specific to \`${facts.package ?? 'this package'}\``, sibling.mention.line, true);
+    adjust('token-missing', -40, null, null);
+    adjust('token-invalid-or-expired', -40, null, null);
+    adjust('oidc-not-configured', -20, null, null);
+    adjust('npm-too-old-for-oidc', -20, null, null);
+    return;
+  }
+  const where = sibling.step === failure.step ? 'the same step' : `step "${sibling.step.name}"`;
+  const note = `${worked} was published to the same registry in ${where} of this job (${location(sibling.mention.line)}), so the credential itself works; the difference lies in step "${failure.step.name}"${differences.length > 0 ? `: ${differences.join('; ')}` : ' (its working directory, environment or the .npmrc npm read)'}`;
+  adjust('workdir-config-differs', 45, note, null, true);
+  for (const line of lines) adjust('workdir-config-differs', 0, null, line);
+  adjust('token-invalid-or-expired', -40, `unlikely: ${worked} was published with a working credential in the same job`, null);
+  adjust('token-missing-scope', -40, null, null);
+  adjust('token-wrong-type', -30, null, null);
+}
+
+function readMessage(failure: FailureContext, adjust: Adjust): void {
+  const { facts } = failure;
+  const scopes = /following scopes: \[([^\]]*)\]/i.exec(facts.message);
+  if (scopes) adjust('token-missing-scope', 40, `the registry names the scopes it needs: ${scopes[1]!.replace(/'/g, '`')}`, failure.keyLine);
+  else if (/expected scopes|required scopes/i.test(facts.message)) adjust('token-missing-scope', 30, 'the registry says the token lacks the scopes it needs', failure.keyLine);
+
+  if (failure.signature?.id === 'npm-404-put' && facts.package?.startsWith('@')) {
+    const scope = facts.package.split('/')[0];
+    adjust('package-permission-denied', 15, `\`${facts.package}\` is scoped: npmjs.org answers 404 when the credential may not publish to \`${scope}\``, null);
+    adjust('scope-not-found', 10, null, null);
+  }
+}

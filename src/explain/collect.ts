@@ -1,0 +1,270 @@
+import type { LogFileInfo, LogInputSummary, LogLine, LogSink } from '../log/types.js';
+import { parseNameVersion, registryOrigin } from '../signatures/parse.js';
+
+/** A package a step announced (`npm notice 📦  name@1.0.0`) or completed (`+ name@1.0.0`). */
+export interface PackageMention {
+  name: string;
+  version: string | null;
+  registry: string | null;
+  line: LogLine;
+}
+
+export interface RawFailure {
+  lines: LogLine[];
+  /** The package the step announced last before the failure. */
+  announced: PackageMention | null;
+  /** The registry the step announced last (`npm notice Publishing to …`). */
+  registry: string | null;
+}
+
+export interface RawStep {
+  job: string | null;
+  file: string;
+  name: string | null;
+  /** True when `name` comes from the input (a `gh` column or an archive file name), not from the command. */
+  nameFromInput: boolean;
+  header: LogLine | null;
+  script: LogLine[];
+  shell: LogLine | null;
+  env: Map<string, { value: string; line: LogLine }>;
+  /** True when the header showed `with:` inputs: the step runs an action, not a script. */
+  isAction: boolean;
+  exitLine: LogLine | null;
+  exitCode: number | null;
+  announced: PackageMention[];
+  registry: string | null;
+  published: PackageMention[];
+  failures: RawFailure[];
+  /** Lines after a failure that claim success ("published successfully", "Released"). */
+  successMessages: LogLine[];
+  /** Lines read closely after the first failure, capped so a noisy step cannot cost much. */
+  closeReadLines: number;
+}
+
+/** Lines read closely after a failure in one step (looking for success messages). */
+const CLOSE_READ_LIMIT = 2000;
+
+const FAILURE_START = /^(?:npm (?:ERR!|error) |lerna ERR! |lerna WARN notice Package failed to publish|error |➤ YN(?!0000)\d{4}|\s?ERR_PNPM_|🦋\s+error |\[[^\]]*\] \[semantic-release\].*(?:✘|✖)|(?:Semantic|Aggregate)?(?:Release)?Error: .*\b(?:EINVALIDNPMTOKEN|ENONPMTOKEN)\b)/;
+const FAILURE_CONTINUE = /^(?:npm (?:ERR!|error)|lerna (?:ERR!|WARN)|error |➤ YN\d{4}|\s?ERR_PNPM_|🦋\s+error |\[[^\]]*\] \[semantic-release\].*(?:✘|✖))/;
+const SUCCESS_MESSAGE = /\b(?:published successfully|successfully published|publish(?:ed)? succeeded|released?\b|release (?:done|complete))|✅|🎉/i;
+const EXIT_LINE = /^(?:##\[error\]|Error: )Process completed with exit code (\d+)/;
+
+function newStep(job: string | null, file: string, name: string | null, nameFromInput: boolean): RawStep {
+  return {
+    job,
+    file,
+    name,
+    nameFromInput,
+    header: null,
+    script: [],
+    shell: null,
+    env: new Map(),
+    isAction: false,
+    exitLine: null,
+    exitCode: null,
+    announced: [],
+    registry: null,
+    published: [],
+    failures: [],
+    successMessages: [],
+    closeReadLines: 0,
+  };
+}
+
+/**
+ * The streaming half of `explain`: a log sink that keeps only what the
+ * analysis needs (step headers, publish notices, failure blocks, exit
+ * lines), so memory grows with the number of steps and failures, not with
+ * the log.
+ */
+export class LogCollector implements LogSink {
+  readonly steps: RawStep[] = [];
+  readonly inputs: LogInputSummary[] = [];
+  private current: RawStep | null = null;
+  private file: LogFileInfo | null = null;
+  private headerSection: 'none' | 'script' | 'env' | 'with' = 'none';
+  private openFailure: RawFailure | null = null;
+  private lastLineNumber = 0;
+  private listMode: 'none' | 'lerna' | 'changesets' = 'none';
+
+  fileStart(info: LogFileInfo): void {
+    this.file = info;
+    this.closeFailure();
+    this.headerSection = 'none';
+    this.listMode = 'none';
+    this.current = null;
+    // A per-step file of a log archive is one step, named by the file.
+    if (info.step) this.startStep(newStep(info.job, info.file, info.step, true));
+  }
+
+  fileEnd(summary: LogInputSummary): void {
+    this.closeFailure();
+    this.inputs.push(summary);
+    this.current = null;
+  }
+
+  wantsEveryLine(): boolean {
+    if (this.headerSection !== 'none' || this.listMode !== 'none') return true;
+    const step = this.current;
+    return step !== null && step.failures.length > 0 && step.closeReadLines < CLOSE_READ_LIMIT;
+  }
+
+  stepBoundary(entry: LogLine): void {
+    this.closeFailure();
+    this.headerSection = 'none';
+    const name = entry.step && entry.step !== 'UNKNOWN STEP' ? entry.step : null;
+    this.startStep(newStep(entry.job, entry.file, name, name !== null));
+  }
+
+  line(entry: LogLine): void {
+    const text = entry.text;
+    const step = this.current;
+    if (step && step.failures.length > 0 && this.headerSection === 'none') step.closeReadLines += 1;
+
+    if (this.headerSection !== 'none' && this.readHeaderLine(entry)) {
+      this.lastLineNumber = entry.line;
+      return;
+    }
+
+    if (text.startsWith('##[group]Run ')) {
+      this.closeFailure();
+      this.openHeader(entry);
+    } else if (this.openFailure && entry.line === this.lastLineNumber + 1 && FAILURE_CONTINUE.test(text)) {
+      this.openFailure.lines.push(entry);
+    } else {
+      this.closeFailure();
+      this.readOutputLine(entry);
+    }
+    this.lastLineNumber = entry.line;
+  }
+
+  private ensureStep(entry: LogLine): RawStep {
+    if (!this.current) this.startStep(newStep(entry.job ?? this.file?.job ?? null, entry.file, entry.step ?? null, entry.step !== null && entry.step !== 'UNKNOWN STEP'));
+    return this.current!;
+  }
+
+  private startStep(step: RawStep): void {
+    this.steps.push(step);
+    this.current = step;
+  }
+
+  private openHeader(entry: LogLine): void {
+    const current = this.current;
+    // A named step from the input (gh column, archive file) that has not shown its header yet takes this one.
+    const attach = current !== null && current.nameFromInput && current.header === null && current.script.length === 0;
+    const step = attach ? current : newStep(entry.job ?? this.file?.job ?? null, entry.file, null, false);
+    if (!attach) this.startStep(step);
+    step.header = entry;
+    this.headerSection = 'script';
+  }
+
+  // Returns true when the line belonged to the open step header.
+  private readHeaderLine(entry: LogLine): boolean {
+    const step = this.current!;
+    const text = entry.text;
+    if (text.startsWith('##[endgroup]')) {
+      this.headerSection = 'none';
+      if (!step.name) step.name = step.script[0]?.text.trim() || step.header?.text.slice('##[group]Run '.length).trim() || null;
+      return true;
+    }
+    if (text.startsWith('##[')) {
+      this.headerSection = 'none';
+      return false;
+    }
+    if (/^shell: /.test(text)) {
+      step.shell = entry;
+      this.headerSection = 'env';
+      return true;
+    }
+    if (text === 'env:') {
+      this.headerSection = 'env';
+      return true;
+    }
+    if (text === 'with:') {
+      step.isAction = true;
+      this.headerSection = 'with';
+      return true;
+    }
+    if (this.headerSection === 'script') {
+      step.script.push(entry);
+      return true;
+    }
+    const variable = /^ {2}([A-Za-z_][A-Za-z0-9_]*): ?(.*)$/.exec(text);
+    if (variable && this.headerSection === 'env') {
+      step.env.set(variable[1]!, { value: variable[2]!, line: entry });
+      return true;
+    }
+    return /^ {2}\S/.test(text);
+  }
+
+  private readOutputLine(entry: LogLine): void {
+    const text = entry.text;
+    const step = this.ensureStep(entry);
+
+    const exit = EXIT_LINE.exec(text);
+    if (exit) {
+      step.exitLine = entry;
+      step.exitCode = Number(exit[1]);
+      return;
+    }
+
+    if (this.listMode !== 'none') {
+      const item = this.listMode === 'lerna' ? /^\s*- (\S+)$/.exec(text) : /^🦋\s+(\S+@\S+)$/.exec(text);
+      const parsed = item ? parseNameVersion(item[1]!) : null;
+      if (parsed) {
+        step.published.push({ name: parsed.name, version: parsed.version, registry: step.registry, line: entry });
+        return;
+      }
+      this.listMode = 'none';
+    }
+
+    if (FAILURE_START.test(text)) {
+      const announced = step.announced.length > 0 ? step.announced[step.announced.length - 1]! : null;
+      this.openFailure = { lines: [entry], announced, registry: step.registry };
+      step.failures.push(this.openFailure);
+      return;
+    }
+
+    const notice = /^npm notice (?:📦\s+|package: )(\S+)/.exec(text);
+    if (notice) {
+      const parsed = parseNameVersion(notice[1]!);
+      if (parsed) step.announced.push({ name: parsed.name, version: parsed.version, registry: null, line: entry });
+      return;
+    }
+    const publishingTo = /^npm notice Publishing to (\S+)/.exec(text);
+    if (publishingTo) {
+      step.registry = registryOrigin(publishingTo[1]!);
+      const last = step.announced[step.announced.length - 1];
+      if (last && last.registry === null) last.registry = step.registry;
+      return;
+    }
+    const plus = /^\+ (\S+)$/.exec(text);
+    if (plus) {
+      const parsed = parseNameVersion(plus[1]!);
+      if (parsed) {
+        const announced = [...step.announced].reverse().find((mention) => mention.name === parsed.name);
+        step.published.push({ name: parsed.name, version: parsed.version, registry: announced?.registry ?? step.registry, line: entry });
+      }
+      return;
+    }
+    if (/^Successfully published:\s*$/.test(text)) {
+      this.listMode = 'lerna';
+      return;
+    }
+    if (/^🦋\s+success packages published successfully/.test(text)) {
+      this.listMode = 'changesets';
+      return;
+    }
+    const release = /\[semantic-release\].*Published release (\S+)/.exec(text);
+    if (release) {
+      const last = step.announced[step.announced.length - 1];
+      if (last) step.published.push({ name: last.name, version: release[1]!, registry: last.registry ?? step.registry, line: entry });
+      return;
+    }
+    if (step.failures.length > 0 && SUCCESS_MESSAGE.test(text) && !text.startsWith('##[')) step.successMessages.push(entry);
+  }
+
+  private closeFailure(): void {
+    this.openFailure = null;
+  }
+}

@@ -1,0 +1,94 @@
+import type { LogLine } from '../log/types.js';
+import { evidenceOf, type FailureContext } from './analyze.js';
+import type { ExplainCause, ExplainFix } from './model.js';
+
+function location(line: LogLine): string {
+  return `${line.file}:${line.line}`;
+}
+
+function maskingFix(failure: FailureContext): ExplainFix | null {
+  const masking = failure.masking;
+  if (!masking) return null;
+  const step = `step "${failure.step.name}"`;
+  const where = location(masking.line);
+  switch (masking.maskedBy) {
+    case 'pipeline':
+      return {
+        for: 'pipeline',
+        summary: `${masking.detail}: add \`set -o pipefail\` as the first line of the ${step} script, or set \`shell: bash\` on the step (GitHub then runs \`bash --noprofile --norc -eo pipefail {0}\`); the pipeline is at ${where}`,
+        evidence: [evidenceOf(masking.line)],
+      };
+    case 'or-true':
+      return { for: 'or-true', summary: `${masking.detail}: remove the \`||\` handler at ${where}, or end it with \`exit 1\``, evidence: [evidenceOf(masking.line)] };
+    case 'ignored-status':
+      return { for: 'ignored-status', summary: `${masking.detail}: make the failure branch at ${where} end with \`exit 1\``, evidence: [evidenceOf(masking.line)] };
+    case 'continue-on-error':
+      return {
+        for: 'continue-on-error',
+        summary: `${step} failed (${where}) but the job went on: remove \`continue-on-error: true\` from it, and do not run release steps under \`if: always()\``,
+        evidence: [evidenceOf(masking.line)],
+      };
+    case 'success-message':
+      return { for: 'success-message', summary: `${step} printed a success message after the failure (${where}): check the command's exit status before reporting success`, evidence: [evidenceOf(masking.line)] };
+  }
+}
+
+function causeFix(failure: FailureContext, cause: ExplainCause): ExplainFix | null {
+  const step = `step "${failure.step.name}"`;
+  const env = failure.step.raw.env;
+  const tokenLine = env.get('NODE_AUTH_TOKEN')?.line ?? env.get('NPM_CONFIG_USERCONFIG')?.line ?? null;
+  const tokenEvidence = tokenLine ? [evidenceOf(tokenLine)] : [];
+  switch (cause.id) {
+    case 'token-placeholder':
+    case 'token-missing':
+    case 'token-empty':
+      return {
+        for: cause.id,
+        summary: `give ${step} the real token: add \`NODE_AUTH_TOKEN: \${{ secrets.GITHUB_TOKEN }}\` (or the secret that holds your token) under its \`env:\`; setup-node's \`token:\` input only authenticates downloads of Node itself`,
+        evidence: tokenEvidence,
+      };
+    case 'workdir-config-differs': {
+      const change = failure.step.script.directoryChanges[0];
+      const summary = change
+        ? `stop depending on the folder: replace \`cd ${change.directory}\` (${location(change.line)}) and the publish after it with \`npm publish ./${change.directory.replace(/^\.\//, '').replace(/\/$/, '')}\` run from the folder whose .npmrc holds the token, or pass NODE_AUTH_TOKEN to the step so setup-node's user config works from any folder`
+        : `make ${step} read the same npm configuration as the publish that worked: same working directory and env, or NODE_AUTH_TOKEN on the step so setup-node's user config works from any folder`;
+      return { for: cause.id, summary, evidence: change ? [evidenceOf(change.line)] : [] };
+    }
+    case 'token-missing-scope': {
+      const isGitHub = failure.facts.registry === 'https://npm.pkg.github.com/' || /scopes/i.test(failure.facts.message);
+      return {
+        for: cause.id,
+        summary: isGitHub
+          ? 'add `write:packages` (it includes `read:packages`) to the classic personal access token at https://github.com/settings/tokens, or publish with `GITHUB_TOKEN` and `permissions: packages: write`'
+          : failure.signature?.fix ?? 'give the token the permission the registry names',
+        evidence: [evidenceOf(failure.keyLine)],
+      };
+    }
+    case 'package-permission-denied': {
+      const name = failure.facts.package ? `\`${failure.facts.package}\`` : 'the package';
+      const summary = failure.facts.registry === 'https://npm.pkg.github.com/'
+        ? `link ${name} to this repository with the Write role (package settings, Manage Actions access) and give the job \`permissions: packages: write\``
+        : `make the token's account a maintainer of ${name} (for a scoped name, a member of the scope's organisation with publish rights), or give a granular token read and write access to ${name}`;
+      return { for: cause.id, summary, evidence: [evidenceOf(failure.keyLine)] };
+    }
+    default:
+      return failure.signature ? { for: cause.id, summary: failure.signature.fix, evidence: [evidenceOf(failure.keyLine)] } : null;
+  }
+}
+
+/** Concrete fixes: first what hid the failure, then the likely causes (high and medium confidence, at most two). */
+export function buildFixes(failure: FailureContext, causes: ExplainCause[], consequenceOf: number | null): ExplainFix[] {
+  const fixes: ExplainFix[] = [];
+  const masking = maskingFix(failure);
+  if (masking) fixes.push(masking);
+  if (consequenceOf !== null) {
+    fixes.push({ for: 'version-not-published', summary: `fix failure ${consequenceOf} first; this one follows from it`, evidence: [evidenceOf(failure.keyLine)] });
+    return fixes;
+  }
+  const likely = causes.filter((cause) => cause.confidence !== 'low').slice(0, 2);
+  for (const cause of likely.length > 0 ? likely : causes.slice(0, 1)) {
+    const fix = causeFix(failure, cause);
+    if (fix && !fixes.some((other) => other.summary === fix.summary)) fixes.push(fix);
+  }
+  return fixes;
+}

@@ -1,0 +1,167 @@
+import { createRequire } from 'node:module';
+import type { Node, Parser as ParserType } from 'web-tree-sitter';
+import type { LogLine } from '../log/types.js';
+import type { MaskedBy } from './model.js';
+
+/** How one command in a step's script could lose its exit status. */
+export interface CommandMasking {
+  maskedBy: Exclude<MaskedBy, 'continue-on-error' | 'success-message'>;
+  /** The script line (as a log line) where the status is lost. */
+  line: LogLine;
+  /** What the construct is, for people: "`npm publish` is piped into `tee`". */
+  detail: string;
+}
+
+export interface ScriptCommand {
+  text: string;
+  line: LogLine;
+  isPublish: boolean;
+  masking: CommandMasking[];
+}
+
+export interface ScriptAnalysis {
+  commands: ScriptCommand[];
+  /** `cd` commands, in order. */
+  directoryChanges: Array<{ directory: string; line: LogLine }>;
+  /** The line of a `set -o pipefail` (or `set -eo pipefail` and kin), if any. */
+  pipefailLine: LogLine | null;
+}
+
+let parserPromise: Promise<ParserType> | null = null;
+
+// The grammar loads once per process; parsing a run block then takes well under a millisecond.
+async function getParser(): Promise<ParserType> {
+  parserPromise ??= (async () => {
+    const { Parser, Language } = await import('web-tree-sitter');
+    const require = createRequire(import.meta.url);
+    await Parser.init();
+    const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return parser;
+  })();
+  return parserPromise;
+}
+
+const PUBLISH_TOOLS = new Set(['npm', 'pnpm', 'yarn', 'lerna', 'changeset', 'semantic-release']);
+
+/** Return true when a command line (as words) publishes packages. */
+export function isPublishCommand(words: string[]): boolean {
+  let rest = words;
+  while (rest.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!)) rest = rest.slice(1);
+  if (rest[0] === 'npx' || rest[0] === 'pnpx' || (rest[0] === 'pnpm' && rest[1] === 'dlx') || (rest[0] === 'yarn' && rest[1] === 'dlx')) {
+    rest = rest.slice(rest[0] === 'npx' || rest[0] === 'pnpx' ? 1 : 2).filter((word) => !word.startsWith('-'));
+    if (rest[0]?.startsWith('semantic-release')) return true;
+  }
+  const tool = rest[0];
+  if (!tool || !PUBLISH_TOOLS.has(tool.replace(/@.*$/, ''))) return false;
+  if (tool === 'semantic-release') return true;
+  return rest.slice(1).some((word) => word === 'publish');
+}
+
+// A handler "exits" when it ends the script with a non-zero status or re-raises.
+function handlerPropagates(node: Node): boolean {
+  const text = node.text;
+  return /\bexit\s+(?!0\b)[^\s;}]+/.test(text) || /(^|[\s;{(])(false|return\s+[1-9]\S*)(\s|;|$)/.test(text) || /\bexit\s*(;|}|\)|$)/.test(text) && /\$\?/.test(text);
+}
+
+function firstWordsOf(node: Node): string[] {
+  return node.text.split(/\s+/).filter(Boolean);
+}
+
+function pipefailBefore(root: Node, row: number): Node | null {
+  let found: Node | null = null;
+  const visit = (node: Node): void => {
+    if (node.startPosition.row > row) return;
+    if (node.type === 'command' && /^set\s/.test(node.text) && /-[a-z]*o\s+pipefail|-o\s*pipefail|pipefail/.test(node.text) && !/\+o\s+pipefail/.test(node.text)) found ??= node;
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(root);
+  return found;
+}
+
+/**
+ * Analyse a step's script as GitHub printed it in the step header. Each
+ * script line is a log line, so every construct found points at its line.
+ * `shellPipefail` is true when the step's shell sets `-o pipefail`.
+ */
+export async function analyzeScript(script: LogLine[], shellPipefail: boolean): Promise<ScriptAnalysis> {
+  const analysis: ScriptAnalysis = { commands: [], directoryChanges: [], pipefailLine: null };
+  if (script.length === 0) return analysis;
+  const parser = await getParser();
+  const tree = parser.parse(script.map((line) => line.text).join('\n'));
+  if (!tree) return analysis;
+  const root = tree.rootNode;
+  const lineAt = (row: number): LogLine => script[Math.min(row, script.length - 1)]!;
+
+  const commands: Node[] = [];
+  const collect = (node: Node): void => {
+    if (node.type === 'command') commands.push(node);
+    for (const child of node.namedChildren) if (child) collect(child);
+  };
+  collect(root);
+
+  for (const command of commands) {
+    const words = firstWordsOf(command);
+    if (words[0] === 'cd' && words[1]) {
+      analysis.directoryChanges.push({ directory: words[1].replace(/^["']|["']$/g, ''), line: lineAt(command.startPosition.row) });
+      continue;
+    }
+    const pipefailNode = pipefailBefore(root, command.startPosition.row);
+    if (pipefailNode && !analysis.pipefailLine) analysis.pipefailLine = lineAt(pipefailNode.startPosition.row);
+    const masking = findMasking(command, shellPipefail || pipefailNode !== null, lineAt);
+    analysis.commands.push({ text: command.text, line: lineAt(command.startPosition.row), isPublish: isPublishCommand(words), masking });
+  }
+  tree.delete();
+  return analysis;
+}
+
+function findMasking(command: Node, pipefail: boolean, lineAt: (row: number) => LogLine): CommandMasking[] {
+  const found: CommandMasking[] = [];
+  const name = command.text.split(/\s+/).slice(0, 2).join(' ');
+  let node: Node = command;
+  let parent = node.parent;
+  // With `set -e`, a failure inside a `||`/`&&` list or an `if` condition never stops the script.
+  while (parent && parent.type !== 'program') {
+    if (parent.type === 'pipeline') {
+      const members = parent.namedChildren.filter((child): child is Node => child !== null);
+      const last = members[members.length - 1];
+      if (!pipefail && last && last.id !== node.id) {
+        found.push({
+          maskedBy: 'pipeline',
+          line: lineAt(last.startPosition.row),
+          detail: `\`${name}\` is piped into \`${last.text.split(/\s+/)[0]}\`, and without pipefail a pipeline's status is its last command's`,
+        });
+      }
+    } else if (parent.type === 'list') {
+      const left = parent.namedChildren[0];
+      const operator = parent.children.find((child) => child !== null && (child.type === '||' || child.type === '&&'));
+      const right = parent.namedChildren[parent.namedChildren.length - 1];
+      if (left && right && left.id === node.id && operator?.type === '||' && !handlerPropagates(right)) {
+        found.push({
+          maskedBy: 'or-true',
+          line: lineAt(right.startPosition.row),
+          detail: `\`${name}\` is followed by \`|| ${right.text.split('\n')[0]}\`, which discards its exit status`,
+        });
+      }
+    } else if (parent.type === 'negated_command' || parent.type === 'if_statement' || parent.type === 'while_statement') {
+      const statement = parent.type === 'negated_command' ? parent.parent : parent;
+      if (statement && statement.type === 'if_statement') {
+        const condition = statement.childForFieldName('condition');
+        const inCondition = condition !== null && condition.startIndex <= command.startIndex && command.endIndex <= condition.endIndex;
+        const body = statement.text.slice(condition ? condition.endIndex - statement.startIndex : 0);
+        if (inCondition && !/\bexit\s+(?!0\b)[^\s;}]+|(^|[\s;])false(\s|;|$)/.test(body)) {
+          found.push({
+            maskedBy: 'ignored-status',
+            line: lineAt(statement.startPosition.row),
+            detail: `\`${name}\` is the condition of an \`if\` whose branches do not exit with a failure`,
+          });
+        }
+        if (parent.type === 'if_statement') break;
+      }
+    }
+    node = parent;
+    parent = node.parent;
+  }
+  return found;
+}

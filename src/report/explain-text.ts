@@ -1,0 +1,91 @@
+import type { Evidence } from './finding.js';
+import type { ExplainFailure, ExplainReport, ExplainStep } from '../explain/model.js';
+import { redact } from './redact.js';
+
+function at(evidence: Evidence): string {
+  return `${evidence.file}:${evidence.line}`;
+}
+
+function packageLabel(name: string | null, version: string | null): string {
+  if (!name) return 'a package';
+  return `\`${name}${version ? `@${version}` : ''}\``;
+}
+
+/** One line that says what a failure was, for every format. */
+export function describeFailure(failure: ExplainFailure): string {
+  const status = [failure.httpStatus, failure.npmCode].filter((part) => part !== null).join(' ');
+  const registry = failure.registry ? ` to ${failure.registry}` : '';
+  return `publish of ${packageLabel(failure.package, failure.version)}${registry} failed${status ? ` with ${status}` : ''}`;
+}
+
+const MASK_WORDS: Record<string, string> = {
+  pipeline: 'a pipeline without pipefail',
+  'or-true': 'an `||` handler that discards the status',
+  'ignored-status': 'an `if` that ignores the status',
+  'continue-on-error': '`continue-on-error` (or a later step that ran anyway)',
+  'success-message': 'a success message printed after it',
+};
+
+/** What hid a failure, in words. */
+export function describeMasking(failure: ExplainFailure): string {
+  if (!failure.masked) return 'not hidden: the CI showed it';
+  return `hidden by ${failure.maskedBy ? MASK_WORDS[failure.maskedBy] : 'an unknown construct'}`;
+}
+
+function stepLine(step: ExplainStep): string {
+  const marker = step.outcome === 'failure-hidden' ? '!' : step.outcome === 'failed' ? 'x' : step.outcome === 'succeeded' ? '+' : '?';
+  const shell = step.shell ? ` [${step.shell}${step.pipefail === false ? ', no pipefail' : step.pipefail ? ', pipefail' : ''}]` : '';
+  const where = step.evidence[0] ? `  ${at(step.evidence[0])}` : '';
+  const shown = step.ciStatus === 'unknown' ? '' : ` (CI showed ${step.ciStatus})`;
+  return `  ${marker} ${step.name}${shell}: ${step.outcome}${shown}${where}`;
+}
+
+/** Render the report as plain text for a terminal. */
+export function renderExplainText(report: ExplainReport): string {
+  const out: string[] = [];
+  const inputs = report.inputs.map((input) => input.file).join(', ');
+
+  if (report.summary.verdict === 'no-publish') {
+    return redact(`pubguard explain: no package publish and no registry failure found in ${inputs} (${report.inputs.reduce((sum, input) => sum + input.lines, 0)} lines read): nothing to explain\n`);
+  }
+
+  out.push(`pubguard explain: ${report.summary.headline}`);
+  out.push('');
+
+  const interesting = report.steps.filter((step) => step.failures.length > 0 || step.published.length > 0 || step.ciStatus === 'failed');
+  if (interesting.length > 0) {
+    out.push('steps:');
+    for (const step of interesting) out.push(stepLine(step));
+    out.push('');
+  }
+
+  if (report.published.length > 0) {
+    out.push('published:');
+    for (const item of report.published) {
+      out.push(`  ${at(item.evidence[0]!)}: ${packageLabel(item.package, item.version)}${item.registry ? ` to ${item.registry}` : ''}${item.step ? ` in step "${item.step}"` : ''}`);
+    }
+    out.push('');
+  }
+
+  report.failures.forEach((failure, index) => {
+    const key = failure.evidence.find((evidence) => /\d{3} |YN\d|ERR|error/.test(evidence.text)) ?? failure.evidence[0];
+    const signature = failure.signature ? ` [${failure.signature}]` : '';
+    out.push(`${key ? `${at(key)}: ` : ''}error: failure ${index}: ${describeFailure(failure)}${signature}`);
+    out.push(`  step: "${failure.step ?? 'unknown'}"${failure.job ? ` in job "${failure.job}"` : ''}; ${describeMasking(failure)}`);
+    if (failure.consequenceOf !== null) out.push(`  consequence of failure ${failure.consequenceOf}, not a separate cause`);
+    out.push('  evidence:');
+    for (const evidence of failure.evidence) out.push(`    ${at(evidence)}: ${evidence.text}`);
+    out.push('  causes, most likely first:');
+    failure.causes.forEach((cause, rank) => {
+      out.push(`    ${rank + 1}. ${cause.id} (${cause.confidence}): ${cause.summary}`);
+      for (const evidence of cause.evidence.slice(1)) out.push(`         ${at(evidence)}: ${evidence.text}`);
+    });
+    if (failure.fixes.length > 0) {
+      out.push('  fix:');
+      for (const fix of failure.fixes) out.push(`    - ${fix.summary}`);
+    }
+    out.push('');
+  });
+
+  return redact(`${out.join('\n').trimEnd()}\n`);
+}
