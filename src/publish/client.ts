@@ -127,8 +127,9 @@ export function buildPublishCommand(client: ClientName, cwd: string, folder: str
 
 /** Render a command line for logs and messages, quoting arguments that need it and hiding `--otp`. */
 export function formatCommand(command: ClientCommand): string {
-  const shown = command.args.map((arg, index) => (command.args[index - 1] === '--otp' ? '***' : arg));
-  return [command.file, ...shown].map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`)).join(' ');
+  const quote = (part: string): string => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`);
+  const shown = command.args.map((arg, index) => (command.args[index - 1] === '--otp' ? '***' : quote(arg)));
+  return [quote(command.file), ...shown].join(' ');
 }
 
 export interface ClientRun {

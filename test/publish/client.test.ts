@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildPublishCommand, detectClient, formatCommand, packagePathArgument, parseLastJsonObject, readClientJson } from '../../src/publish/client.js';
+import { classifyFailure, judgeUpload } from '../../src/publish/classify.js';
+import { writeTree } from './helpers.js';
+
+test('detectClient reads packageManager first', () => {
+  const repo = writeTree({ 'package.json': { name: 'x', packageManager: 'pnpm@9.15.0' }, 'package-lock.json': '{}' });
+  mkdirSync(join(repo, '.git'));
+  assert.equal(detectClient(repo).name, 'pnpm');
+});
+
+test('detectClient finds lock files upward', () => {
+  const repo = writeTree({ 'package.json': { name: 'x' }, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n", 'packages/a/package.json': { name: 'a' } });
+  mkdirSync(join(repo, '.git'));
+  const detected = detectClient(join(repo, 'packages/a'));
+  assert.equal(detected.name, 'pnpm');
+  assert.equal(detected.evidence, join(repo, 'pnpm-lock.yaml'));
+});
+
+test('detectClient tells Yarn classic from Yarn 2+', () => {
+  const berry = writeTree({ 'package.json': { name: 'x' }, 'yarn.lock': '__metadata:\n  version: 8\n' });
+  mkdirSync(join(berry, '.git'));
+  assert.equal(detectClient(berry).name, 'yarn');
+  const classic = writeTree({ 'package.json': { name: 'x' }, 'yarn.lock': '# yarn lockfile v1\n' });
+  mkdirSync(join(classic, '.git'));
+  const detected = detectClient(classic);
+  assert.equal(detected.name, 'npm');
+  assert.equal(detected.yarnMajor, 1);
+});
+
+test('detectClient defaults to npm', () => {
+  const repo = writeTree({ 'package.json': { name: 'x' } });
+  mkdirSync(join(repo, '.git'));
+  assert.deepEqual(detectClient(repo), { name: 'npm', yarnMajor: null, evidence: null });
+});
+
+test('packagePathArgument keeps npm from reading a name', () => {
+  assert.equal(packagePathArgument('/repo', '/repo'), '.');
+  assert.equal(packagePathArgument('/repo', '/repo/backend'), './backend');
+  assert.equal(packagePathArgument('/repo/packages/a', '/repo/packages/b'), '../b');
+});
+
+test('buildPublishCommand per client', () => {
+  const options = { tag: 'next', access: 'public' as const, provenance: true, otp: '123456', dryRun: true };
+  assert.deepEqual(buildPublishCommand('npm', '/repo', '/repo/packages/backend', options), {
+    file: 'npm',
+    args: ['publish', './packages/backend', '--json', '--tag', 'next', '--access', 'public', '--provenance', '--otp', '123456', '--dry-run'],
+    cwd: '/repo',
+  });
+  assert.deepEqual(buildPublishCommand('pnpm', '/repo', '/repo/packages/backend', {}), {
+    file: 'pnpm',
+    args: ['publish', './packages/backend', '--json', '--no-git-checks'],
+    cwd: '/repo',
+  });
+  assert.deepEqual(buildPublishCommand('yarn', '/repo', '/repo/packages/backend', { tag: 'next' }), {
+    file: 'yarn',
+    args: ['npm', 'publish', '--json', '--tag', 'next'],
+    cwd: '/repo/packages/backend',
+  });
+});
+
+test('formatCommand hides the one-time password', () => {
+  const command = buildPublishCommand('npm', '/repo', '/repo', { otp: '654321', tag: 'with space' });
+  assert.equal(formatCommand(command), "npm publish . --json --tag 'with space' --otp ***");
+});
+
+test('parseLastJsonObject skips script noise', () => {
+  const output = 'prepublish says {not json}\n{"first": 1}\nmore text\n{\n  "error": {\n    "code": "E403",\n    "summary": "a } in text"\n  }\n}\ntrailing\n';
+  assert.deepEqual(parseLastJsonObject(output), { error: { code: 'E403', summary: 'a } in text' } });
+  assert.equal(parseLastJsonObject('no json at all'), null);
+});
+
+test('readClientJson reads npm 11, npm 10 and errors', () => {
+  const npm11 = readClientJson({ demo: { id: 'demo@1.0.0', integrity: 'sha512-abc' } }, 'demo');
+  assert.equal(npm11.kind, 'ok');
+  assert.equal(npm11.integrity, 'sha512-abc');
+  const npm10 = readClientJson({ id: 'demo@1.0.0', name: 'demo', integrity: 'sha512-def' }, 'demo');
+  assert.equal(npm10.integrity, 'sha512-def');
+  const error = readClientJson({ error: { code: 'E401', summary: 'Unable to authenticate', detail: '' } }, 'demo');
+  assert.deepEqual(error, { kind: 'error', integrity: null, code: 'E401', summary: 'Unable to authenticate', detail: '' });
+  assert.equal(readClientJson(null, 'demo').kind, 'unknown');
+});
+
+// Real npm 11 outputs against Verdaccio, and the verdict each must give.
+const UPLOAD_CASES: Array<{ what: string; code: string | null; summary: string; verdict: string; cause: string }> = [
+  { what: 'forbidden', code: 'E403', summary: '403 Forbidden - PUT http://127.0.0.1:1/x - user bob is not allowed to publish package x', verdict: 'rejected', cause: 'package-permission-denied' },
+  { what: 'bad token', code: 'E401', summary: 'Unable to authenticate, your authentication token seems to be invalid.', verdict: 'rejected', cause: 'token-invalid-or-expired' },
+  { what: 'npm conflict', code: null, summary: 'You cannot publish over the previously published versions: 1.0.0.', verdict: 'conflict', cause: 'version-exists' },
+  { what: 'registry conflict', code: 'E409', summary: '409 Conflict - PUT http://127.0.0.1:1/x - this package is already present', verdict: 'conflict', cause: 'version-exists' },
+  { what: 'server error', code: 'E503', summary: '503 Service Unavailable - PUT http://127.0.0.1:1/x', verdict: 'unknown-outcome', cause: 'registry-unavailable' },
+  { what: 'reset', code: 'ECONNRESET', summary: 'request to http://127.0.0.1:1/x failed, reason: socket hang up', verdict: 'unknown-outcome', cause: 'network' },
+  { what: 'otp', code: 'EOTP', summary: 'This operation requires a one-time password from your authenticator.', verdict: 'rejected', cause: 'token-needs-otp' },
+  { what: 'no auth', code: 'ENEEDAUTH', summary: 'This command requires you to be logged in to http://127.0.0.1:1/', verdict: 'rejected', cause: 'token-missing' },
+];
+
+for (const entry of UPLOAD_CASES) {
+  test(`upload verdict for ${entry.what}`, () => {
+    const input = { json: { kind: 'error' as const, integrity: null, code: entry.code, summary: entry.summary, detail: null }, output: '', exitCode: 1 };
+    assert.equal(judgeUpload(input), entry.verdict);
+    const cause = classifyFailure(input, 'demo.log');
+    assert.equal(cause.id, entry.cause);
+    assert.deepEqual(cause.evidence, [{ where: 'demo.log', text: entry.code ? `${entry.code}: ${entry.summary}` : entry.summary }]);
+  });
+}
+
+test('classifyFailure reads text without JSON', () => {
+  const output = 'npm error code E403\nnpm error 403 403 Forbidden - PUT http://127.0.0.1:1/x - nope\nnpm error A complete log of this run can be found in: /tmp/x.log\n';
+  const input = { json: readClientJson(null, 'x'), output, exitCode: 1 };
+  assert.equal(judgeUpload(input), 'rejected');
+  assert.equal(classifyFailure(input, 'x.log').id, 'package-permission-denied');
+});
