@@ -92,6 +92,28 @@ export class RegistryClient {
     this.timeoutMs = options.timeoutMs ?? npmTimeout ?? 30_000;
   }
 
+  /**
+   * Check that the registry responds at all (`GET /-/ping`, as `npm ping`
+   * does) and return the HTTP status and the round trip in milliseconds.
+   * Any HTTP status below 500 counts as reachable, because some registries
+   * do not implement the ping endpoint. Throws a RegistryError for network
+   * errors, timeouts and 5xx after retries.
+   */
+  async ping(): Promise<{ status: number; ms: number }> {
+    const url = `${this.registry}-/ping`;
+    const started = performance.now();
+    try {
+      const response = await this.request('GET', url);
+      await response.text().catch(() => '');
+      return { status: response.status, ms: Math.round(performance.now() - started) };
+    } catch (error) {
+      if (error instanceof RegistryError && error.status !== undefined && error.status < 500) {
+        return { status: error.status, ms: Math.round(performance.now() - started) };
+      }
+      throw error;
+    }
+  }
+
   /** Return the user name the registry associates with the credential, or null when it names none. */
   async whoami(): Promise<string | null> {
     const url = `${this.registry}-/whoami`;

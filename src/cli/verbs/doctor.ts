@@ -1,9 +1,51 @@
 import type { CliIO } from '../io.js';
-import { UsageError } from '../../errors.js';
+import { parseVerbArgs, pickChoice, pickPositiveInteger } from '../args.js';
 
-// Placeholder until the `doctor` verb lands; it must not ship in this state.
-export const help = `Usage: pubguard doctor\n`;
+export const help = `Usage: pubguard doctor [pkg…] [options]
 
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new UsageError('doctor is not built yet');
+Show, for each package, the registry and credential npm will use from this
+directory (file and line, or variable; never the value), whether the
+registry responds, who the token belongs to, whether this exact version is
+already published, and what the tarball would contain. Packages are the
+workspaces found here (npm, pnpm or Yarn), or the package folders given.
+
+Options:
+  --format text|json   output format (default text)
+  --offline            do not contact the registry or the GitHub API
+  --github-scopes      send the GitHub Packages token to the GitHub API at
+                       GITHUB_API_URL (default https://api.github.com) to
+                       read a classic token's scopes; off by default because
+                       it sends the token to a second service
+  --timeout <seconds>  timeout of one registry request (default 15)
+  -h, --help           show this help
+
+Exit status: 0 when every package would publish, 1 when a publish would
+fail (the first error of each package says why), 2 for bad usage.
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const args = parseVerbArgs('doctor', argv, {
+    format: { type: 'string' },
+    offline: { type: 'boolean' },
+    'github-scopes': { type: 'boolean' },
+    timeout: { type: 'string' },
+  });
+  if (args.help) {
+    io.out(help);
+    return 0;
+  }
+  const format = pickChoice('doctor', 'format', args.values.format, ['text', 'json'] as const, 'text');
+  const timeoutSeconds = pickPositiveInteger('doctor', 'timeout', args.values.timeout, 15);
+
+  const [{ runDoctor }, { renderDoctorJson, renderDoctorText }] = await Promise.all([import('../../doctor/doctor.js'), import('../../doctor/render.js')]);
+  const report = await runDoctor({
+    cwd: io.cwd,
+    env: io.env,
+    paths: args.positionals,
+    offline: args.values.offline === true,
+    githubScopes: args.values['github-scopes'] === true,
+    timeoutMs: timeoutSeconds * 1000,
+  });
+  io.out(format === 'json' ? renderDoctorJson(report) : renderDoctorText(report));
+  return report.summary.wouldFail > 0 ? 1 : 0;
 }

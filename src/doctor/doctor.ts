@@ -1,0 +1,195 @@
+/**
+ * `pubguard doctor`: for each package, what the client will really do from
+ * this directory, and whether a publish would succeed, before anything is
+ * sent. The registry and credential come from src/npmconfig, resolved for
+ * exactly the directory doctor runs in, so the verdict matches what
+ * `pubguard publish` started there will do.
+ */
+import { join, resolve } from 'node:path';
+import { resolvePublishConfig, describeOrigin } from '../npmconfig/index.js';
+import type { PublishConfigResolution } from '../npmconfig/types.js';
+import { checkCredential } from '../publish/preflight.js';
+import { nerfDartOf } from './nerf-dart.js';
+import type { Finding } from '../report/finding.js';
+import { compareFindings } from '../report/finding.js';
+import { registerSecret } from '../report/redact.js';
+import { makeFinding, readText } from './finding.js';
+import { emptyLiveChecks, runLiveChecks } from './live-checks.js';
+import {
+  checkGithubPackages,
+  checkManifest,
+  checkTarball,
+  checkTrustedPublishing,
+  displayPath,
+  isGithubPackagesRegistry,
+  type PackageContext,
+} from './static-checks.js';
+import type { DoctorOptions, DoctorPackageReport, DoctorReport } from './types.js';
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_RETRIES = 1;
+
+/** Run every check for every package and build the report. */
+export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
+  const cwd = resolve(options.cwd);
+  const { folders, skipped } = await findPackages(cwd, options.paths);
+
+  const packages: DoctorPackageReport[] = [];
+  for (const folder of folders) packages.push(await checkPackage(cwd, folder, options));
+
+  const all = packages.flatMap((entry) => entry.findings);
+  return {
+    cwd,
+    packages,
+    skipped,
+    summary: {
+      packages: packages.length,
+      wouldFail: packages.filter((entry) => entry.verdict === 'would-fail').length,
+      errors: all.filter((finding) => finding.severity === 'error').length,
+      warnings: all.filter((finding) => finding.severity === 'warning').length,
+      info: all.filter((finding) => finding.severity === 'info').length,
+    },
+  };
+}
+
+async function findPackages(cwd: string, paths: string[]): Promise<{ folders: string[]; skipped: DoctorReport['skipped'] }> {
+  if (paths.length > 0) return { folders: [...new Set(paths.map((path) => resolve(cwd, path)))], skipped: [] };
+  // The same workspace discovery publish uses, so both see the same packages.
+  const { getPublishPlan } = await import('../publish/plan.js');
+  const plan = await getPublishPlan(cwd, []);
+  return {
+    folders: plan.packages.map((entry) => entry.folder),
+    skipped: plan.skipped.map((entry) => ({ path: entry.path, name: entry.name, reason: entry.reason })),
+  };
+}
+
+async function checkPackage(cwd: string, folder: string, options: DoctorOptions): Promise<DoctorPackageReport> {
+  const manifestPath = join(folder, 'package.json');
+  const manifestText = readText(manifestPath);
+  let manifest: Record<string, unknown> | null = null;
+  try {
+    manifest = manifestText === null ? null : (JSON.parse(manifestText) as Record<string, unknown>);
+  } catch {
+    manifest = null;
+  }
+  const context: PackageContext = { folder, manifestFile: displayPath(cwd, manifestPath), manifestText, manifest };
+  const name = typeof manifest?.name === 'string' ? manifest.name : null;
+  const version = typeof manifest?.version === 'string' ? manifest.version : null;
+
+  const resolution = await resolvePublishConfig({ cwd, env: options.env, packageDir: folder });
+  const findings: Finding[] = [...checkManifest(context), ...credentialFindings(cwd, context, resolution, options.env)];
+
+  const isGithubPackages = isGithubPackagesRegistry(resolution.registry.url);
+  if (isGithubPackages) findings.push(...checkGithubPackages(context, resolution, cwd));
+  const trusted = await checkTrustedPublishing(context, resolution, options.env);
+  findings.push(...trusted.findings);
+
+  const [liveResult, tarballResult] = await Promise.all([
+    options.offline || !name
+      ? Promise.resolve({ live: emptyLiveChecks(), findings: [] as Finding[] })
+      : runLiveChecks({
+          resolution,
+          npmOptions: await clientOptions(cwd, resolution, options.env),
+          name,
+          version,
+          manifestFile: context.manifestFile,
+          env: options.env,
+          githubScopes: options.githubScopes,
+          isGithubPackages,
+          timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          retries: options.retries ?? DEFAULT_RETRIES,
+        }),
+    manifest ? checkTarball(context) : Promise.resolve({ findings: [] as Finding[], tarball: null }),
+  ]);
+  findings.push(...liveResult.findings, ...tarballResult.findings);
+  const live = { ...liveResult.live, npmVersion: trusted.npmVersion };
+
+  const credential = resolution.credential;
+  return {
+    name,
+    version,
+    path: displayPath(cwd, folder),
+    client: resolution.client,
+    registry: { url: resolution.registry.url, key: resolution.registry.key, source: describeOrigin(resolution.registry.origin, cwd) },
+    credential: {
+      class: credential.class,
+      shape: credential.shape,
+      key: credential.key,
+      authType: credential.authType,
+      source: describeOrigin(credential.origin, cwd),
+      variable: credential.variable,
+    },
+    localPrefix: resolution.localPrefix === null ? null : displayPath(cwd, resolution.localPrefix),
+    live,
+    tarball: tarballResult.tarball,
+    // Errors first, in the order the checks ran, so the first line is the cause.
+    findings: sortBySeverity(findings),
+    verdict: findings.some((finding) => finding.severity === 'error') ? 'would-fail' : 'ok',
+  };
+}
+
+function sortBySeverity(findings: Finding[]): Finding[] {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort((a, b) => rank[a.finding.severity] - rank[b.finding.severity] || a.index - b.index || compareFindings(a.finding, b.finding))
+    .map((entry) => entry.finding);
+}
+
+/**
+ * The credential verdict, with the same wording `pubguard publish` uses
+ * before an upload (its preflight), so both say the same thing.
+ */
+function credentialFindings(cwd: string, context: PackageContext, resolution: PublishConfigResolution, env: NodeJS.ProcessEnv): Finding[] {
+  const findings: Finding[] = [];
+  for (const problem of resolution.unscopedAuth) {
+    findings.push(
+      makeFinding({
+        ruleId: 'credential-unscoped',
+        severity: 'error',
+        message: `"${problem.key}" at ${displayPath(cwd, problem.file)}:${problem.line} has no registry prefix, and npm 9 and later stop with ERR_INVALID_AUTH on such a credential`,
+        fix: `prefix the key with the registry it is for, such as "${nerfDartOf(resolution.registry.url)}:${problem.key}"`,
+        file: displayPath(cwd, problem.file),
+        line: problem.line,
+      }),
+    );
+  }
+  return findings.concat(preflightFinding(cwd, context, resolution, env));
+}
+
+function preflightFinding(cwd: string, context: PackageContext, resolution: PublishConfigResolution, env: NodeJS.ProcessEnv): Finding[] {
+  const cause = checkCredential(resolution, { dryRun: false, env });
+  if (!cause) return [];
+  const origin = resolution.credential.origin;
+  const inFile = origin?.kind === 'file' || origin?.kind === 'package-json';
+  return [
+    makeFinding({
+      ruleId: cause.id,
+      severity: 'error',
+      message: cause.message,
+      fix: cause.fix,
+      file: inFile ? displayPath(cwd, origin.file) : context.manifestFile,
+      line: inFile ? origin.line : 1,
+      args: { credentialClass: resolution.credential.class, key: resolution.credential.key, variable: resolution.credential.variable, evidence: cause.evidence },
+    }),
+  ];
+}
+
+/**
+ * npm's flat options for the registry client, loaded by the same loader
+ * `pubguard publish` uses, for the directory doctor runs in. Every
+ * credential value is registered for redaction.
+ */
+async function clientOptions(cwd: string, resolution: PublishConfigResolution, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
+  if (resolution.client === 'yarn-berry') {
+    // TODO: Yarn 2+ reads its token from .yarnrc.yml or YARN_NPM_AUTH_TOKEN;
+    // only the variable is read here, so a token set in .yarnrc.yml is not
+    // sent and whoami reports no user for it.
+    const token = env.YARN_NPM_AUTH_TOKEN;
+    if (!token) return {};
+    registerSecret(token);
+    return { [`${nerfDartOf(resolution.registry.url)}:_authToken`]: token };
+  }
+  const [{ loadNpmOptions }, { findNpmPath }] = await Promise.all([import('../publish/registry-access.js'), import('../npmconfig/index.js')]);
+  return loadNpmOptions(cwd, env, await findNpmPath(env));
+}

@@ -1,0 +1,213 @@
+/**
+ * Checks that ask the registry (and, on request, the GitHub API): whether
+ * it responds, who the credential belongs to, and whether this exact
+ * version is already there. A failed lookup is reported as failed, never
+ * read as "not published".
+ */
+import registryFetch from 'npm-registry-fetch';
+import type { Finding } from '../report/finding.js';
+import type { PublishConfigResolution } from '../npmconfig/types.js';
+import { RegistryClient, RegistryError, fetchGithubTokenScopes, type NpmFlatOptions } from '../registry/index.js';
+import { makeFinding } from './finding.js';
+import type { LiveChecks } from './types.js';
+
+export interface LiveCheckInput {
+  resolution: PublishConfigResolution;
+  npmOptions: NpmFlatOptions;
+  name: string | null;
+  version: string | null;
+  /** package.json path relative to the directory doctor runs in. */
+  manifestFile: string;
+  env: NodeJS.ProcessEnv;
+  githubScopes: boolean;
+  isGithubPackages: boolean;
+  timeoutMs: number;
+  retries: number;
+}
+
+export function emptyLiveChecks(): LiveChecks {
+  return { reachable: null, pingStatus: null, whoami: null, versionExists: null, error: null, githubScopes: null, npmVersion: null };
+}
+
+function errorSummary(error: RegistryError): LiveChecks['error'] {
+  return { kind: error.kind, status: error.status ?? null, code: error.code ?? null, message: error.message };
+}
+
+/** Run reachability, whoami, version-exists and (on request) GitHub token scopes. */
+export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: LiveChecks; findings: Finding[] }> {
+  const { resolution, manifestFile: file } = input;
+  const registry = resolution.registry.url;
+  const live = emptyLiveChecks();
+  const findings: Finding[] = [];
+  const client = new RegistryClient({
+    registry,
+    npmOptions: input.npmOptions,
+    timeoutMs: input.timeoutMs,
+    retry: { retries: input.retries, minDelayMs: 250, maxDelayMs: 2_000 },
+  });
+
+  // 1. Reachable at all? Without it nothing else can be asked.
+  try {
+    const ping = await client.ping();
+    live.reachable = true;
+    live.pingStatus = ping.status;
+  } catch (error) {
+    const failure = error instanceof RegistryError ? error : undefined;
+    const summary = failure ? errorSummary(failure) : { kind: 'network', status: null, code: null, message: String(error) };
+    live.error = summary;
+    const serverError = failure?.kind === 'server-error';
+    live.reachable = serverError;
+    findings.push(
+      makeFinding({
+        ruleId: serverError ? 'registry-server-error' : 'registry-unreachable',
+        severity: 'error',
+        message: serverError
+          ? `the registry "${registry}" responds with server errors, so a publish would fail now: ${summary?.message}`
+          : `the registry "${registry}" cannot be reached, so a publish would fail: ${summary?.message}`,
+        fix: serverError
+          ? 'retry later, and check the registry status page'
+          : `check the registry URL (set by ${resolution.registry.key}) and the network, proxy and DNS settings of this job`,
+        file,
+        args: { registry, kind: summary?.kind, code: summary?.code, status: summary?.status },
+      }),
+    );
+    return { live, findings };
+  }
+
+  // 2. Who is the credential? Only a real value is worth asking about: the
+  //    credential findings already explain placeholders and empty values.
+  if (resolution.credential.class === 'secret') {
+    try {
+      live.whoami = await client.whoami();
+      if (live.whoami === null) {
+        findings.push(
+          makeFinding({
+            ruleId: 'token-rejected',
+            severity: 'error',
+            message: `the registry "${registry}" does not recognise the token configured for it: whoami names no user`,
+            fix: 'replace the token with a valid, unexpired one for this registry',
+            file,
+          }),
+        );
+      }
+    } catch (error) {
+      const failure = error as RegistryError;
+      live.error ??= errorSummary(failure);
+      const rejected = failure.kind === 'unauthorized';
+      findings.push(
+        makeFinding({
+          ruleId: rejected ? 'token-rejected' : 'whoami-failed',
+          severity: rejected ? 'error' : 'warning',
+          message: rejected
+            ? `the registry "${registry}" rejects the token configured for it: ${failure.message}`
+            : `whoami on "${registry}" failed, so the token could not be confirmed: ${failure.message}`,
+          fix: rejected ? 'replace the token with a valid, unexpired one for this registry' : 'run `npm whoami` in the same directory to see the error',
+          file,
+          args: { kind: failure.kind, status: failure.status ?? null },
+        }),
+      );
+    }
+  }
+
+  // 3. Is this exact version already there?
+  if (input.name && input.version) {
+    const spec = `${input.name}@${input.version}`;
+    try {
+      live.versionExists = await client.versionExists(input.name, input.version);
+      if (live.versionExists === 'exists') {
+        findings.push(
+          makeFinding({
+            ruleId: 'version-already-published',
+            severity: 'error',
+            message: `"${spec}" is already in "${registry}", and a registry never accepts the same version twice`,
+            fix: 'raise "version" in package.json before publishing, or skip this package (pubguard publish does so itself)',
+            file,
+            args: { spec, registry },
+          }),
+        );
+      }
+    } catch (error) {
+      const failure = error as RegistryError;
+      live.versionExists = 'unknown';
+      live.error ??= errorSummary(failure);
+      findings.push(
+        makeFinding({
+          ruleId: 'version-check-failed',
+          severity: 'error',
+          message: `could not tell whether "${spec}" is already in "${registry}": ${failure.message}`,
+          fix: versionCheckFix(failure),
+          file,
+          args: { spec, kind: failure.kind, status: failure.status ?? null, code: failure.code ?? null },
+        }),
+      );
+    }
+  }
+
+  // 4. A classic GitHub token's scopes, only when the user asked for it.
+  if (input.githubScopes && input.isGithubPackages && resolution.credential.class === 'secret') {
+    findings.push(...(await checkGithubScopes(input, live)));
+  }
+  return { live, findings };
+}
+
+function versionCheckFix(error: RegistryError): string {
+  switch (error.kind) {
+    case 'unauthorized':
+      return 'the registry did not accept the credential for reading; fix the credential shown above (a publish with it would fail the same way)';
+    case 'forbidden':
+      return 'the credential is recognised but may not read this package; grant its user access to the package, or use a credential that has it';
+    case 'network':
+    case 'timeout':
+      return 'check the network, proxy and DNS settings of this job, then run doctor again';
+    default:
+      return 'run doctor again; if the error stays, check the registry status';
+  }
+}
+
+async function checkGithubScopes(input: LiveCheckInput, live: LiveChecks): Promise<Finding[]> {
+  const { resolution, manifestFile: file } = input;
+  const shape = resolution.credential.shape;
+  // GITHUB_TOKEN (ghs_) and fine-grained tokens have permissions, not OAuth scopes.
+  if (shape === 'ghs_' || shape === 'github_pat_') return [];
+  const token = registryFetch.getAuth(resolution.registry.url, { ...input.npmOptions, registry: resolution.registry.url }).token;
+  if (!token) return [];
+  try {
+    const result = await fetchGithubTokenScopes({ token, optIn: true, env: input.env, timeoutMs: input.timeoutMs });
+    live.githubScopes = result.scopes;
+    if (result.scopes === null) {
+      return [
+        makeFinding({
+          ruleId: 'github-token-scopes',
+          severity: 'info',
+          message: `the GitHub API at "${result.apiUrl}" reports no OAuth scopes for the token, so it is not a personal access token (classic)`,
+          fix: 'GitHub Packages accepts GITHUB_TOKEN or a personal access token (classic); use one of those',
+          file,
+        }),
+      ];
+    }
+    if (!result.canWritePackages) {
+      return [
+        makeFinding({
+          ruleId: 'github-token-missing-write-packages',
+          severity: 'error',
+          message: `the token's scopes are ${result.scopes.map((scope) => `"${scope}"`).join(', ') || 'none'}, without "write:packages", so GitHub Packages rejects the publish`,
+          fix: 'create a personal access token (classic) with the write:packages scope, or use GITHUB_TOKEN with "permissions: packages: write"',
+          file,
+          args: { scopes: result.scopes },
+        }),
+      ];
+    }
+    return [];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [
+      makeFinding({
+        ruleId: 'github-token-scopes',
+        severity: 'warning',
+        message: `could not read the token's scopes from the GitHub API: ${message}`,
+        fix: 'check GITHUB_API_URL and the network; the other checks do not depend on this one',
+        file,
+      }),
+    ];
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * `doctor` output: a text block per package (what npm will do, what the
+ * registry said, then the findings with the check verb's grep-able
+ * headline), or the JSON documented in docs/json-output.md.
+ */
+import { findingToJson } from '../report/findings-json.js';
+import { findingHeadline } from '../report/findings-summary.js';
+import { redact, redactDeep } from '../report/redact.js';
+import { formatBytes } from './static-checks.js';
+import type { DoctorPackageReport, DoctorReport } from './types.js';
+
+const LABEL_WIDTH = 12;
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(LABEL_WIDTH)} ${value}`;
+}
+
+function credentialText(entry: DoctorPackageReport): string {
+  const { credential } = entry;
+  const what = credential.class === 'secret' ? `secret (${credential.shape ?? 'other'}${credential.authType && credential.authType !== 'token' ? `, ${credential.authType}` : ''})` : credential.class;
+  const variable = credential.variable ? `, refers to \${${credential.variable}}` : '';
+  if (!credential.key) return `${what}`;
+  return `${what}: ${credential.key} from ${credential.source}${variable}`;
+}
+
+function liveRows(entry: DoctorPackageReport): string[] {
+  const { live } = entry;
+  if (live.reachable === null) return [row('registry', 'not asked (--offline or no package name)')];
+  const rows: string[] = [];
+  rows.push(row('reachable', live.reachable ? `yes (HTTP ${live.pingStatus ?? '5xx'})` : 'no'));
+  if (entry.credential.class === 'secret' && live.reachable) rows.push(row('whoami', live.whoami ?? 'no user'));
+  if (live.versionExists !== null && entry.version) {
+    const text = { exists: 'already published', missing: 'not published yet', unknown: 'unknown: the lookup failed' }[live.versionExists];
+    rows.push(row('version', `${entry.version} ${text}`));
+  }
+  if (live.githubScopes) rows.push(row('scopes', live.githubScopes.join(', ') || 'none'));
+  if (live.npmVersion) rows.push(row('npm', live.npmVersion));
+  return rows;
+}
+
+function packageBlock(entry: DoctorPackageReport): string {
+  const title = entry.name ? `${entry.name}@${entry.version ?? '?'}` : '(no name)';
+  const lines = [`${entry.path}  ${title}  (${entry.client})`];
+  lines.push(row('registry', `${entry.registry.url} (${entry.registry.key} from ${entry.registry.source})`));
+  lines.push(row('credential', credentialText(entry)));
+  if (entry.localPrefix !== null) lines.push(row('npm prefix', `${entry.localPrefix} (its .npmrc is the project config)`));
+  lines.push(...liveRows(entry));
+  if (entry.tarball) {
+    const { tarball } = entry;
+    lines.push(row('tarball', `${tarball.files} files, ${formatBytes(tarball.packedSize)} packed, ${formatBytes(tarball.unpackedSize)} unpacked`));
+  }
+  for (const finding of entry.findings) {
+    lines.push('', `  ${findingHeadline(finding)}`, `    fix: ${finding.fix}`, `    docs: ${finding.docs}`);
+  }
+  const firstError = entry.findings.find((finding) => finding.severity === 'error');
+  lines.push('', firstError ? `  verdict: publish would fail: ${firstError.message}` : '  verdict: ready to publish');
+  return lines.join('\n');
+}
+
+export function renderDoctorText(report: DoctorReport): string {
+  const blocks = report.packages.map(packageBlock);
+  for (const skipped of report.skipped) blocks.push(`${skipped.path}  ${skipped.name ?? '(no name)'}  skipped: ${skipped.reason}`);
+  const { summary } = report;
+  const counts = `${summary.errors} error${summary.errors === 1 ? '' : 's'}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}, ${summary.info} info`;
+  const packages = `${summary.packages} package${summary.packages === 1 ? '' : 's'}`;
+  blocks.push(
+    summary.wouldFail > 0
+      ? `doctor: ${summary.wouldFail} of ${packages} would fail to publish (${counts})`
+      : `doctor: ${packages} ready to publish (${counts})`,
+  );
+  return redact(`${blocks.join('\n\n')}\n`);
+}
+
+export function renderDoctorJson(report: DoctorReport): string {
+  const body = {
+    cwd: report.cwd,
+    packages: report.packages.map((entry) => ({
+      name: entry.name,
+      version: entry.version,
+      path: entry.path,
+      client: entry.client,
+      registry: entry.registry,
+      credential: entry.credential,
+      localPrefix: entry.localPrefix,
+      live: entry.live,
+      tarball: entry.tarball,
+      verdict: entry.verdict,
+      findings: entry.findings.map(findingToJson),
+    })),
+    skipped: report.skipped,
+    summary: report.summary,
+  };
+  return `${JSON.stringify(redactDeep(body), null, 2)}\n`;
+}
