@@ -119,7 +119,17 @@ export function expandWorkspaces(reader: FileReader, patterns: string[]): string
       if (reader.kindOf(joinPath(directory, 'package.json')) === 'file') included.add(directory);
     }
   }
-  return [...included].filter((directory) => directory !== '' && !excluded.some((pattern) => pattern.test(directory))).sort();
+  // A symlinked folder that resolves to the root or to a folder already listed is no new package.
+  const seen = new Set<string>([reader.realPath('') ?? '']);
+  return [...included]
+    .sort()
+    .filter((directory) => directory !== '' && !excluded.some((pattern) => pattern.test(directory)))
+    .filter((directory) => {
+      const real = reader.realPath(directory) ?? directory;
+      if (seen.has(real)) return false;
+      seen.add(real);
+      return true;
+    });
 }
 
 function matchGlob(reader: FileReader, segments: string[], base: string, depth: number): string[] {

@@ -39,10 +39,13 @@ function collect(document: Document, map: YAMLMap, depth: number): Entry[] {
   const merged: Entry[] = [];
   for (const pair of map.items) {
     const keyNode = resolveNode(document, pair.key);
-    const key = isScalar(keyNode) ? String(keyNode.value) : null;
-    if (key === null || !keyNode) continue;
+    if (!isScalar(keyNode)) continue;
+    // With `merge: true` the parser gives a `<<` key the value Symbol(<<).
+    const merge = typeof keyNode.value === 'symbol' || keyNode.value === '<<';
+    const key = merge ? '<<' : String(keyNode.value);
     const value = resolveNode(document, pair.value);
-    if (key === '<<' && depth < 8) {
+    if (merge) {
+      if (depth >= 8) continue;
       const sources = isSeq(value) ? value.items.map((item) => resolveNode(document, item)) : [value];
       for (const source of sources) if (isMap(source)) merged.push(...collect(document, source, depth + 1));
       continue;
