@@ -44,7 +44,7 @@ function causeFix(failure: FailureContext, cause: ExplainCause): ExplainFix | nu
     case 'token-empty':
       return {
         for: cause.id,
-        summary: `give ${step} the real token: add \`NODE_AUTH_TOKEN: \${{ secrets.GITHUB_TOKEN }}\` (or the secret that holds your token) under its \`env:\`; setup-node's \`token:\` input only authenticates downloads of Node itself`,
+        summary: `give ${step} the real token: add an \`env:\` entry \`NODE_AUTH_TOKEN\` set to \`\${{ secrets.GITHUB_TOKEN }}\` (or the secret that holds your token); setup-node's \`token:\` input only authenticates downloads of Node itself`,
         evidence: tokenEvidence,
       };
     case 'workdir-config-differs': {

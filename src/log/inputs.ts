@@ -1,5 +1,5 @@
 import { open, readdir, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import { InputError } from '../errors.js';
@@ -44,13 +44,15 @@ export async function readLogs(paths: string[], sink: LogSink, options: ReadLogs
       summaries.push(...(await readStream('-', options.stdin, sink)));
       continue;
     }
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    // Paths open relative to `cwd` but keep the spelling the user gave, so evidence reads `job.log:12`.
+    const full = resolve(options.cwd ?? process.cwd(), path);
+    const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`cannot read "${path}": ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
     });
     if (info.isDirectory()) {
-      summaries.push(...(await readDirectory(path, sink)));
+      summaries.push(...(await readDirectory(full, path, sink)));
     } else {
-      summaries.push(...(await readFile(path, sink, false)));
+      summaries.push(...(await readFile(full, path, sink, false)));
     }
   }
   return summaries;
@@ -68,11 +70,11 @@ async function listFiles(directory: string): Promise<string[]> {
   return files;
 }
 
-async function readDirectory(directory: string, sink: LogSink): Promise<LogInputSummary[]> {
+async function readDirectory(directory: string, shown: string, sink: LogSink): Promise<LogInputSummary[]> {
   const files = await listFiles(directory);
   const summaries: LogInputSummary[] = [];
-  for (const file of files) summaries.push(...(await readFile(file, sink, true)));
-  if (summaries.length === 0) throw new InputError(`"${directory}" contains no readable log files`);
+  for (const file of files) summaries.push(...(await readFile(file, join(shown, relative(directory, file)).split('\\').join('/'), sink, true)));
+  if (summaries.length === 0) throw new InputError(`"${shown}" contains no readable log files`);
   return summaries;
 }
 
@@ -80,6 +82,13 @@ async function readDirectory(directory: string, sink: LogSink): Promise<LogInput
 function jobFromFileName(path: string): string | null {
   const name = basename(path).replace(/\.(log|txt)$/i, '').replace(/^\d+_/, '');
   return name || null;
+}
+
+async function readWhole(full: string, path: string): Promise<Buffer> {
+  const { readFile: readWholeFile } = await import('node:fs/promises');
+  return readWholeFile(full).catch((error: Error) => {
+    throw new InputError(`cannot read "${path}": ${error.message}`);
+  });
 }
 
 async function readHead(path: string): Promise<Buffer> {
@@ -93,9 +102,9 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-async function readFile(path: string, sink: LogSink, insideDirectory: boolean): Promise<LogInputSummary[]> {
-  const head = await readHead(path).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(`cannot read "${path}": ${error.message}`);
+async function readFile(full: string, path: string, sink: LogSink, insideDirectory: boolean): Promise<LogInputSummary[]> {
+  const head = await readHead(full).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot read "${path}": ${error.code === 'EISDIR' ? 'is a directory' : error.message}`);
   });
   const kind = sniffKind(head);
 
@@ -103,16 +112,16 @@ async function readFile(path: string, sink: LogSink, insideDirectory: boolean): 
   if (insideDirectory && (kind === 'binary' || kind === 'empty')) return [];
   if (kind === 'empty') throw new InputError(`"${path}" is empty: expected a CI log`);
   if (kind === 'binary') throw new InputError(`"${path}" is a binary file, not a CI log (expected text, a log-archive zip or a .gz file)`);
-  if (kind === 'zip') return readLogArchive(path, sink);
+  if (kind === 'zip') return readLogArchive(path, sink, await readWhole(full, path));
   if (kind === 'gzip') {
-    return readStream(path, createReadStream(path).pipe(createGunzip()), sink, jobFromFileName(path.replace(/\.gz$/i, '')));
+    return readStream(path, createReadStream(full).pipe(createGunzip()), sink, jobFromFileName(path.replace(/\.gz$/i, '')));
   }
 
   const format = sniffTextFormat(head);
   const job = format === 'github-actions' ? jobFromFileName(path) : null;
   sink.fileStart({ file: path, format, job, step: null });
   const scanner = new LineScanner(sink, path, format, job, null);
-  const handle = await open(path, 'r');
+  const handle = await open(full, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     for (;;) {

@@ -14,8 +14,9 @@ function packageLabel(name: string | null, version: string | null): string {
 /** One line that says what a failure was, for every format. */
 export function describeFailure(failure: ExplainFailure): string {
   const status = [failure.httpStatus, failure.npmCode].filter((part) => part !== null).join(' ');
-  const registry = failure.registry ? ` to ${failure.registry}` : '';
-  return `publish of ${packageLabel(failure.package, failure.version)}${registry} failed${status ? ` with ${status}` : ''}`;
+  const lookup = failure.consequenceOf !== null || failure.signature === 'http-404-get' || failure.signature === 'no-matching-version';
+  const registry = failure.registry ? ` ${lookup ? 'from' : 'to'} ${failure.registry}` : '';
+  return `${lookup ? 'request for' : 'publish of'} ${packageLabel(failure.package, failure.version)}${registry} failed${status ? ` with ${status}` : ''}`;
 }
 
 const MASK_WORDS: Record<string, string> = {
@@ -78,7 +79,7 @@ export function renderExplainText(report: ExplainReport): string {
     out.push('  causes, most likely first:');
     failure.causes.forEach((cause, rank) => {
       out.push(`    ${rank + 1}. ${cause.id} (${cause.confidence}): ${cause.summary}`);
-      for (const evidence of cause.evidence.slice(1)) out.push(`         ${at(evidence)}: ${evidence.text}`);
+      for (const evidence of cause.evidence) out.push(`         ${at(evidence)}: ${evidence.text}`);
     });
     if (failure.fixes.length > 0) {
       out.push('  fix:');

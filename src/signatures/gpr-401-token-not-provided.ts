@@ -10,7 +10,7 @@ export const signature: Signature = {
     { id: 'workdir-config-differs', why: 'the .npmrc holding the token is not the one npm read in this working directory', tellApart: 'an earlier step wrote a token to an .npmrc in another folder' },
     { id: 'token-empty', why: 'the credential variable expanded to nothing', tellApart: 'the step env shows the variable with an empty value' },
   ],
-  fix: 'set NODE_AUTH_TOKEN on the publish step (env: NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}) with setup-node registry-url: https://npm.pkg.github.com',
+  fix: 'set NODE_AUTH_TOKEN on the publish step (an env: entry NODE_AUTH_TOKEN set to ${{ secrets.GITHUB_TOKEN }}) with setup-node registry-url: https://npm.pkg.github.com',
   sources: ['https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-npm-registry', 'https://github.com/actions/setup-node/blob/main/docs/advanced-usage.md'],
   checked: '2026-12',
 };

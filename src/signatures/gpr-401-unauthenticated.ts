@@ -13,7 +13,7 @@ export const signature: Signature = {
     { id: 'token-invalid-or-expired', why: 'a real token was sent but it was revoked, expired or mistyped', tellApart: 'the same token worked before and nothing else changed; no other publish in the job worked with it' },
     { id: 'token-wrong-type', why: 'GitHub Packages does not accept fine-grained personal access tokens', tellApart: 'the secret holds a github_pat_ token' },
   ],
-  fix: 'give the publish step the real token as NODE_AUTH_TOKEN (env: NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}), or publish from the folder whose .npmrc holds it',
+  fix: 'give the publish step the real token as NODE_AUTH_TOKEN (an env: entry NODE_AUTH_TOKEN set to ${{ secrets.GITHUB_TOKEN }}), or publish from the folder whose .npmrc holds it',
   sources: ['https://docs.github.com/en/packages/working-with-a-github-packages-registry/working-with-the-npm-registry', 'https://github.com/actions/setup-node/blob/main/docs/advanced-usage.md'],
   checked: '2026-12',
 };

@@ -44,18 +44,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   // Heavy modules load here, so `pubguard --help` stays fast.
   const { explainLogs } = await import('../../explain/index.js');
-  const { resolve } = await import('node:path');
-  const paths = args.positionals.map((path) => (path === '-' ? path : resolve(io.cwd, path)));
-  const report = await explainLogs(paths, { stdin: io.stdin });
-
-  // Show paths as the user typed them.
-  const typed = new Map(paths.map((path, index) => [path, args.positionals[index]!]));
-  const rename = (file: string): string => {
-    for (const [absolute, original] of typed) if (file === absolute || file.startsWith(`${absolute}/`) || file.startsWith(`${absolute}:`)) return original + file.slice(absolute.length);
-    return file;
-  };
-  const { renameFiles } = await import('../../explain/rename.js');
-  renameFiles(report, rename);
+  const report = await explainLogs(args.positionals, { stdin: io.stdin, cwd: io.cwd });
 
   if (format === 'json') {
     const { renderExplainJson } = await import('../../report/explain-json.js');
