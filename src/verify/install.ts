@@ -71,6 +71,12 @@ function runProcess(file: string, args: string[], cwd: string, env: NodeJS.Proce
   });
 }
 
+/** The error line of a failed node process (`Error: Cannot find module …`), else its last lines. */
+function errorLine(text: string): string {
+  const line = text.split(/\r?\n/).find((item) => /^\s*(\w*Error|Error)( \[\w+\])?:/.test(item));
+  return line ? redact(line.trim()) : lastLines(text, 2);
+}
+
 function lastLines(text: string, count: number): string {
   return redact(text.trim().split(/\r?\n/).filter((line) => !/complete log of this run/.test(line)).slice(-count).join(' | '));
 }
@@ -119,8 +125,8 @@ export async function installAndLoad(request: InstallRequest): Promise<{ check: 
       const load = await runProcess(process.execPath, args, project, request.env, LOAD_TIMEOUT_MS);
       if (load.code !== 0) {
         return {
-          check: { name: 'install', ok: false, detail: `installed, but ${kind} of "${request.name}" failed: ${lastLines(load.output, 3)}` },
-          cause: { id: 'entry-point-failed', message: `"${id}" installs, but loading it with ${kind === 'require' ? 'require()' : 'import()'} fails: ${lastLines(load.output, 2)}`, fix: 'check "main"/"exports" in package.json against the files in the tarball (npm pack --dry-run lists them)' },
+          check: { name: 'install', ok: false, detail: `installed, but ${kind} of "${request.name}" failed: ${errorLine(load.output)}` },
+          cause: { id: 'entry-point-failed', message: `"${id}" installs, but loading it with ${kind === 'require' ? 'require()' : 'import()'} fails: ${errorLine(load.output)}`, fix: 'check "main"/"exports" in package.json against the files in the tarball (npm pack --dry-run lists them)' },
         };
       }
     }
