@@ -10,6 +10,13 @@ import { rule as invalidWorkflowYaml } from './invalid-workflow-yaml.js';
 import { rule as provenanceWithoutIdToken } from './provenance-without-id-token.js';
 import { rule as releaseNotGatedOnPublish } from './release-not-gated-on-publish.js';
 import { rule as secretInterpolatedIntoScript } from './secret-interpolated-into-script.js';
+import { rule as credentialNotReachingPublish } from './credential-not-reaching-publish.js';
+import { rule as githubPackagesScopeMismatch } from './github-packages-scope-mismatch.js';
+import { rule as missingPackagesWritePermission } from './missing-packages-write-permission.js';
+import { rule as npmrcAuthNotScoped } from './npmrc-auth-not-scoped.js';
+import { rule as projectNpmrcShadowsCiCredential } from './project-npmrc-shadows-ci-credential.js';
+import { rule as setupNodeTokenIsNotRegistryAuth } from './setup-node-token-is-not-registry-auth.js';
+import { rule as trustedPublishingNotPossible } from './trusted-publishing-not-possible.js';
 
 export const RULES: Rule[] = [
   continueOnErrorHidesReleaseFailure,
@@ -17,4 +24,11 @@ export const RULES: Rule[] = [
   provenanceWithoutIdToken,
   releaseNotGatedOnPublish,
   secretInterpolatedIntoScript,
+  credentialNotReachingPublish,
+  githubPackagesScopeMismatch,
+  missingPackagesWritePermission,
+  npmrcAuthNotScoped,
+  projectNpmrcShadowsCiCredential,
+  setupNodeTokenIsNotRegistryAuth,
+  trustedPublishingNotPossible,
 ];

@@ -1,0 +1,188 @@
+/**
+ * Helpers the credential rules share: the simulated publishes of every job
+ * (run once per `check` and cached), and ways to turn their evidence into
+ * locations and phrases.
+ */
+import type { FileReader } from '../workflow/files.js';
+import { permissionOf, type Job, type Repository, type Step } from '../workflow/model.js';
+import type { Span } from '../workflow/source.js';
+import type { ScriptAnalysis, ShellPath } from '../shell/types.js';
+import { jobPublishes, type LineOrigin, type SimulatedPublish, type SimulationCache, type VariableSource } from './simulate.js';
+
+/** What the credential rules need from a rule context. */
+export interface SimulationHost {
+  repository: Repository;
+  files: FileReader;
+  cache: SimulationCache;
+  jobs(): Job[];
+}
+
+type ShellModule = typeof import('../shell/index.js');
+
+let shellModule: Promise<ShellModule> | null = null;
+const analyses = new WeakMap<Step, Promise<ScriptAnalysis | null>>();
+
+/**
+ * The shell analysis of a `run:` step (parsed once per step and shared), or
+ * null when its shell is not bash or sh. `files` lets `npm run <script>`
+ * count as the publish its package.json script runs.
+ */
+export function analyzeStep(step: Step, files?: FileReader): Promise<ScriptAnalysis | null> {
+  const cached = analyses.get(step);
+  if (cached) return cached;
+  const result = runAnalysis(step, files);
+  analyses.set(step, result);
+  return result;
+}
+
+async function runAnalysis(step: Step, files?: FileReader): Promise<ScriptAnalysis | null> {
+  if (!step.run || !step.shell.posix) return null;
+  shellModule ??= import('../shell/index.js');
+  const shell = await shellModule;
+  const base = step.workingDirectory ?? '';
+  const scripts = files
+    ? (name: string, cwd: ShellPath) => {
+        if (!cwd.known || cwd.base.kind !== 'step') return undefined;
+        const folder = shell.joinPath(base, cwd.path).replace(/^\.$/, '');
+        const text = files.readText(folder ? `${folder}/package.json` : 'package.json');
+        try {
+          const value = text ? (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts?.[name] : undefined;
+          return typeof value === 'string' ? value : undefined;
+        } catch {
+          return undefined;
+        }
+      }
+    : undefined;
+  return shell.analyzeScript(step.run.text, { start: { errexit: step.shell.errexit, pipefail: step.shell.pipefail }, scripts });
+}
+
+/** Every simulated publish of the repository, job by job, in execution order. */
+export async function allPublishes(host: SimulationHost): Promise<SimulatedPublish[]> {
+  const found: SimulatedPublish[] = [];
+  for (const job of host.jobs()) {
+    found.push(...(await jobPublishes(host.cache, job, { repository: host.repository, files: host.files, analyze: (step) => analyzeStep(step, host.files) })));
+  }
+  return found;
+}
+
+export function isGitHubPackages(url: string): boolean {
+  const host = hostOf(url);
+  // GitHub Enterprise Server serves its npm registry at npm.<hostname> or <hostname>/_registry/npm.
+  return host === 'npm.pkg.github.com' || (host !== null && /^npm\./.test(host) && !/npmjs\.(org|com)$/.test(host)) || /\/_registry\/npm\b/.test(url);
+}
+
+export function isNpmjs(url: string): boolean {
+  const host = hostOf(url);
+  return host === 'registry.npmjs.org' || host === 'registry.yarnpkg.com';
+}
+
+export function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
+/** A one-line span covering a whole line of a file. */
+export function lineSpan(repository: Repository, file: string, line: number): Span {
+  const text = repository.files.get(file)?.lineText(line) ?? '';
+  return { file, line, column: 1, endLine: line, endColumn: Math.max(2, text.length + 1) };
+}
+
+/** The repository place behind a laid-out line: the file line, or the workflow line that wrote it. */
+export function spanOfLine(repository: Repository, origin: LineOrigin): Span {
+  return origin.kind === 'repository' ? lineSpan(repository, origin.file, origin.line) : origin.span;
+}
+
+/** A phrase naming where a laid-out line came from. */
+export function describeLine(origin: LineOrigin): string {
+  switch (origin.kind) {
+    case 'repository':
+      return `${origin.file}:${origin.line}`;
+    case 'step-write':
+      return `the file step ${JSON.stringify(origin.step.displayName)} writes (${origin.span.file}:${origin.span.line})`;
+    case 'setup-node':
+      return `the user config setup-node writes for \`registry-url\` (${origin.span.file}:${origin.span.line})`;
+    case 'action':
+      return `the file ${JSON.stringify(origin.step.displayName)} writes (${origin.span.file}:${origin.span.line})`;
+  }
+}
+
+/** The place a variable source points at, or null for runner variables. */
+export function spanOfVariable(source: VariableSource): Span | null {
+  switch (source.kind) {
+    case 'step-env':
+      return source.entry.keySpan;
+    case 'setup-node':
+    case 'github-env':
+    case 'script-export':
+    case 'command-assignment':
+      return source.span;
+    case 'runner':
+      return null;
+  }
+}
+
+/** The secret expression the workflow seems to mean for the publish, such as `secrets.NPM_TOKEN`. */
+export function intendedSecret(publish: SimulatedPublish): string | null {
+  for (const file of publish.unreadCredentialFiles) {
+    const expression = expressionIn(publish, file.origin);
+    if (expression) return expression;
+  }
+  const token = publish.setupNode?.step.with.get('token') ?? findSetupNodeToken(publish.job);
+  const secret = token?.expressions.find((expression) => expression.origin === 'secrets');
+  if (secret?.name) return `secrets.${secret.name}`;
+  for (const [value, info] of publish.opaqueValues) {
+    void value;
+    if (info.expression.startsWith('secrets.') && info.expression !== 'secrets.GITHUB_TOKEN') return info.expression;
+  }
+  return null;
+}
+
+function findSetupNodeToken(job: Job) {
+  for (const step of job.allSteps) {
+    if (step.uses?.action === 'actions/setup-node' && step.with.get('token')) return step.with.get('token')!;
+  }
+  return null;
+}
+
+function expressionIn(publish: SimulatedPublish, origin: LineOrigin): string | null {
+  if (origin.kind !== 'step-write') return null;
+  const entry = [...origin.step.env.values()].find((candidate) => candidate.value.expressions.some((expression) => expression.origin === 'secrets'));
+  const secret = entry?.value.expressions.find((expression) => expression.origin === 'secrets');
+  if (secret?.name) return `secrets.${secret.name}`;
+  const inline = origin.step.run?.expressions.find((expression) => expression.origin === 'secrets');
+  return inline?.name ? `secrets.${inline.name}` : null;
+}
+
+/**
+ * True when the job means to publish to npmjs.org with trusted publishing:
+ * it may request an OIDC token and the publish step is given no token.
+ */
+export function meansTrustedPublishing(publish: SimulatedPublish): boolean {
+  const url = publish.resolution?.registry.url;
+  if (!url || !isNpmjs(url)) return false;
+  if (!hasIdTokenWrite(publish.job)) return false;
+  return !givesToken(publish);
+}
+
+export function hasIdTokenWrite(job: Job): boolean {
+  return permissionOf(job.permissions, 'id-token') === 'write' || job.workflow.callers.some((caller) => permissionOf(caller.permissions, 'id-token') === 'write');
+}
+
+/** True when a variable of the publish environment carries a secret, vars value or `github.token`. */
+export function givesToken(publish: SimulatedPublish): boolean {
+  for (const [name, source] of publish.env) {
+    if (!/TOKEN|AUTH|PASSWORD/i.test(name) || name === 'ACTIONS_ID_TOKEN_REQUEST_TOKEN') continue;
+    if (source.kind === 'step-env' && source.entry.value.expressions.length > 0) return true;
+    if (source.kind === 'github-env' || source.kind === 'script-export' || source.kind === 'command-assignment') return true;
+  }
+  return false;
+}
+
+/** "the repository root" or `"packages/backend"`. */
+export function describeFolder(folder: string | null): string {
+  if (folder === null) return 'an unknown folder';
+  return folder === '' ? 'the repository root' : JSON.stringify(folder);
+}

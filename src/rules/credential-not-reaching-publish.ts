@@ -1,0 +1,147 @@
+import type { Finding } from '../report/finding.js';
+import { describeCredential, describeOrigin } from '../npmconfig/describe.js';
+import {
+  allPublishes,
+  describeFolder,
+  describeLine,
+  intendedSecret,
+  isGitHubPackages,
+  meansTrustedPublishing,
+  spanOfLine,
+  spanOfVariable,
+} from '../npmconfig/rule-support.js';
+import { displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
+import type { Anchor, RuleContext } from './context.js';
+import { defineRule } from './types.js';
+
+/**
+ * The credential the client will send to the publish registry is not a real
+ * one: setup-node's placeholder, a literal `${VAR}` (npm 7+ sends it as is
+ * when VAR is unset), an empty value, nothing at all, or only a credential
+ * for another registry. The answer comes from replaying the job's steps and
+ * resolving the files the client reads with npm's own config loader (or
+ * Yarn 2+'s rules), from the folder it runs in.
+ */
+export const rule = defineRule({
+  id: 'credential-not-reaching-publish',
+  title: 'the publish will not send the intended credential',
+  severity: 'error',
+  confidence: 'high',
+  async check(context) {
+    const findings: Finding[] = [];
+    const publishes = await allPublishes({
+      repository: context.repository,
+      files: context.files,
+      cache: (key, compute) => context.cache(key, compute),
+      jobs: () => context.jobs(),
+    });
+
+    for (const publish of publishes) {
+      const resolution = publish.resolution;
+      if (!resolution || resolution.credential.class === 'secret') continue;
+      if (publish.command?.dryRun) continue;
+      // A job that means to use trusted publishing sends no token on purpose;
+      // trusted-publishing-not-possible says whether that can work.
+      if (meansTrustedPublishing(publish)) continue;
+      // A publish action with its own `token` input writes its own config.
+      if (!publish.command && publish.step.with.has('token')) continue;
+      findings.push(report(context, publish));
+    }
+    return findings;
+  },
+});
+
+function report(context: RuleContext, publish: SimulatedPublish): Finding {
+  const resolution = publish.resolution!;
+  const credential = resolution.credential;
+  const folder = describeFolder(publish.cwd);
+  const form = publish.command?.form ?? publish.step.uses?.raw ?? 'publish';
+  const related: Array<{ at: Anchor; label: string }> = [];
+
+  const parts: string[] = [];
+  parts.push(`${JSON.stringify(form)} in step ${JSON.stringify(publish.step.displayName)} runs in ${folder} and sends ${resolution.registry.url} ${describeCredential(credential)}`);
+
+  // Where the credential comes from, and the variable behind it.
+  if (credential.origin) {
+    const source = publish.credentialLine ? describeLine(publish.credentialLine) : displayModelPath(describeOrigin(credential.origin));
+    parts.push(`the credential is \`${credential.key}\` from ${source}`);
+    if (publish.credentialLine) related.push({ at: spanOfLine(context.repository, publish.credentialLine), label: 'credential configured here' });
+  }
+  if (credential.class === 'placeholder' && publish.variableSource?.kind === 'setup-node') {
+    parts.push(
+      `${credential.variable ?? 'NODE_AUTH_TOKEN'} holds the placeholder because setup-node (releases before v7) exports it when its step has no NODE_AUTH_TOKEN, and step ${JSON.stringify(publish.step.displayName)} does not set it`,
+    );
+  } else if (credential.class === 'unexpanded-variable' && credential.variable) {
+    parts.push(`${credential.variable} is not set for this step, so npm sends the text \`\${${credential.variable}}\` itself`);
+  }
+  if (publish.variableSource) {
+    const span = spanOfVariable(publish.variableSource);
+    if (span) related.push({ at: span, label: `${credential.variable} set here` });
+  }
+
+  // Why the token the workflow did provide is not used.
+  if (resolution.client === 'yarn-berry') {
+    parts.push('Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables, never `.npmrc` or NODE_AUTH_TOKEN, so the token setup-node was meant to pass is not used');
+  }
+  for (const unread of publish.unreadCredentialFiles) {
+    const writer = unread.origin.kind === 'step-write' ? ` (written by step ${JSON.stringify(unread.origin.step.displayName)})` : '';
+    const reason =
+      resolution.client === 'yarn-berry'
+        ? 'Yarn 2+ does not read `.npmrc`'
+        : publish.projectConfig
+          ? `npm's project config here is ${JSON.stringify(publish.projectConfig.path)}${publish.projectConfig.exists ? '' : ' (absent)'}, because ${folder} has its own package.json and no workspace root above it lists it`
+          : 'npm does not read it from this folder';
+    parts.push(`the token in ${JSON.stringify(unread.path)}${writer} is not read: ${reason}`);
+    related.push({ at: spanOfLine(context.repository, unread.origin), label: 'token written here, not read by this publish' });
+  }
+  if (credential.class === 'other-host') {
+    const scope = resolution.packageName?.startsWith('@') ? resolution.packageName.split('/')[0] : null;
+    if (scope && resolution.registry.key === 'registry') {
+      parts.push(`no \`${scope}:registry\` maps the package's scope, so ${JSON.stringify(resolution.packageName)} goes to the default registry`);
+    }
+  }
+  if (publish.setupNode && publish.setupNode.step !== publish.step) {
+    related.push({ at: publish.setupNode.registryUrlValue, label: 'setup-node writes the user config here' });
+  }
+
+  return context.finding({
+    at: publish.span,
+    step: publish.step,
+    job: publish.job,
+    label: 'publishes without a usable credential',
+    message: `${parts.join('; ')}`,
+    fix: fixFor(publish),
+    args: {
+      credentialClass: credential.class,
+      credentialKey: credential.key,
+      credentialSource: credential.origin ? displayModelPath(describeOrigin(credential.origin)) : null,
+      variable: credential.variable,
+      registry: resolution.registry.url,
+      folder: publish.cwd,
+      client: resolution.client,
+    },
+    related,
+  });
+}
+
+function fixFor(publish: SimulatedPublish): string {
+  const resolution = publish.resolution!;
+  const secret = intendedSecret(publish) ?? (isGitHubPackages(resolution.registry.url) ? 'secrets.GITHUB_TOKEN' : 'secrets.NPM_TOKEN');
+  const step = JSON.stringify(publish.step.displayName);
+
+  if (resolution.client === 'yarn-berry') {
+    return `set YARN_NPM_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}; Yarn 2+ ignores NODE_AUTH_TOKEN and \`.npmrc\``;
+  }
+  if (resolution.credential.class === 'other-host') {
+    const scope = resolution.packageName?.startsWith('@') ? resolution.packageName.split('/')[0] : null;
+    const target = resolution.credential.otherHosts[0]?.key.replace(/:[^:]+$/, '') ?? '';
+    return scope
+      ? `map the scope to the registry that has the credential (\`${scope}:registry=https:${target}\` in the project \`.npmrc\`, or setup-node's \`scope: ${scope.slice(1)}\`), or set \`publishConfig.registry\` in package.json`
+      : `point the publish at the registry that has the credential (\`publishConfig.registry\` or \`--registry https:${target}\`)`;
+  }
+  const byPath =
+    publish.unreadCredentialFiles.length > 0 && publish.cwd
+      ? `, or publish by path from the folder whose \`.npmrc\` holds the token (\`npm publish ./${publish.packageDir}\` from the repository root)`
+      : '';
+  return `set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
+}

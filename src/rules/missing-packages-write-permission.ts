@@ -1,0 +1,90 @@
+import type { Finding } from '../report/finding.js';
+import { allPublishes, isGitHubPackages } from '../npmconfig/rule-support.js';
+import type { SimulatedPublish } from '../npmconfig/simulate.js';
+import { permissionOf, type Job } from '../workflow/model.js';
+import { defineRule } from './types.js';
+
+/**
+ * Publishing to GitHub Packages with GITHUB_TOKEN needs `packages: write`
+ * for that token. A `permissions:` block sets every scope it does not name
+ * to `none`
+ * (https://github.blog/changelog/2021-04-20-github-actions-control-permissions-for-github_token/),
+ * so one that lacks `packages: write` makes the upload fail with 403. With
+ * no `permissions:` at all the default token setting decides, which is
+ * read-only for organisations and personal repositories created since
+ * 2023-02-02
+ * (https://github.blog/changelog/2023-02-02-github-actions-updating-the-default-github_token-permissions-to-read-only/).
+ */
+export const rule = defineRule({
+  id: 'missing-packages-write-permission',
+  title: 'GITHUB_TOKEN publishes to GitHub Packages without packages: write',
+  severity: 'error',
+  confidence: 'high',
+  async check(context) {
+    const findings: Finding[] = [];
+    const publishes = await allPublishes({
+      repository: context.repository,
+      files: context.files,
+      cache: (key, compute) => context.cache(key, compute),
+      jobs: () => context.jobs(),
+    });
+
+    const reportedJobs = new Set<Job>();
+    for (const publish of publishes) {
+      if (!usesGithubToken(publish) || reportedJobs.has(publish.job)) continue;
+      const job = publish.job;
+      const level = packagesPermission(job);
+      if (level === 'write') continue;
+      reportedJobs.add(job);
+      const registry = publish.resolution!.registry.url;
+
+      if (level === 'undeclared') {
+        findings.push(
+          context.finding({
+            at: job,
+            job,
+            step: publish.step,
+            severity: 'info',
+            label: 'no permissions declared',
+            message: `job ${JSON.stringify(job.id)} publishes to ${registry} with GITHUB_TOKEN in step ${JSON.stringify(publish.step.displayName)} and declares no \`permissions:\`, so whether the token may write packages depends on the repository's default workflow permissions`,
+            fix: `declare \`permissions: { contents: read, packages: write }\` on job ${JSON.stringify(job.id)}`,
+            args: { job: job.id, registry, packages: 'undeclared' },
+            related: [{ at: publish.span, label: 'publishes with GITHUB_TOKEN' }],
+          }),
+        );
+        continue;
+      }
+
+      const where = job.permissions.declaredAt === 'job' ? `job ${JSON.stringify(job.id)}` : 'the workflow';
+      findings.push(
+        context.finding({
+          at: job.permissions.span ?? job,
+          job,
+          step: publish.step,
+          label: `packages: ${level}`,
+          message: `the \`permissions:\` of ${where} give GITHUB_TOKEN \`packages: ${level}\`, but step ${JSON.stringify(publish.step.displayName)} publishes to ${registry} with it; GitHub Packages rejects the upload (403)`,
+          fix: `add \`packages: write\` to the \`permissions:\` of ${where}`,
+          args: { job: job.id, registry, packages: level },
+          related: [{ at: publish.span, label: 'publishes with GITHUB_TOKEN' }],
+        }),
+      );
+    }
+    return findings;
+  },
+});
+
+function usesGithubToken(publish: SimulatedPublish): boolean {
+  const resolution = publish.resolution;
+  if (!resolution || !isGitHubPackages(resolution.registry.url)) return false;
+  const expression = resolution.credential.expression;
+  return expression !== null && /^(secrets\.GITHUB_TOKEN|github\.token)$/i.test(expression);
+}
+
+function packagesPermission(job: Job): 'read' | 'write' | 'none' | 'undeclared' {
+  const own = permissionOf(job.permissions, 'packages');
+  if (own !== 'undeclared') return own;
+  // A reusable workflow without its own permissions gets its caller's.
+  const callerLevels = job.workflow.callers.map((caller) => permissionOf(caller.permissions, 'packages'));
+  if (callerLevels.includes('write')) return 'write';
+  return callerLevels.find((level) => level !== 'undeclared') ?? 'undeclared';
+}
