@@ -1,0 +1,80 @@
+// The handed repositories under ../shared/cases/repos, each with exactly the
+// findings its README row gives (worked out by hand from npm's, Yarn's and
+// setup-node's rules), plus the message parts that explain them.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { runCheck } from '../../src/check/run.js';
+import type { Finding } from '../../src/report/finding.js';
+
+const CASES = resolve(new URL('../..', import.meta.url).pathname, '../shared/cases/repos');
+
+async function check(name: string, repo?: string): Promise<Finding[]> {
+  const result = await runCheck({ directory: join(CASES, name), repo: repo ?? null });
+  assert.deepEqual(result.failures, [], 'no rule may throw');
+  return result.findings.filter((finding) => !finding.suppressed);
+}
+
+function ruleIds(findings: Finding[]): string[] {
+  return findings.map((finding) => finding.ruleId).sort();
+}
+
+describe('handed credential cases', { skip: existsSync(CASES) ? false : `cases folder ${CASES} is absent` }, () => {
+  test('yarn berry ignores .npmrc', async () => {
+    const findings = await check('yarn-berry-ignores-npmrc');
+    assert.deepEqual(ruleIds(findings), ['credential-not-reaching-publish']);
+
+    const [finding] = findings;
+    assert.equal(finding!.file, '.github/workflows/release.yml');
+    assert.equal(finding!.line, 15);
+    assert.match(finding!.message, /Yarn 2\+ reads only `\.yarnrc\.yml`/);
+    assert.match(finding!.fix, /YARN_NPM_AUTH_TOKEN/);
+    assert.equal(finding!.args.credentialClass, 'missing');
+    assert.equal(finding!.args.client, 'yarn-berry');
+  });
+
+  test('working directory skips root .npmrc', async () => {
+    const findings = await check('working-directory-skips-root-npmrc');
+    assert.deepEqual(ruleIds(findings), ['credential-not-reaching-publish']);
+
+    const [finding] = findings;
+    assert.equal(finding!.step, 'Publish');
+    assert.equal(finding!.line, 17);
+    assert.equal(finding!.args.folder, 'packages/sdk');
+    assert.equal(finding!.args.credentialClass, 'missing');
+    assert.match(finding!.message, /"packages\/sdk\/\.npmrc" \(absent\)/);
+    assert.match(finding!.message, /written by step "Authenticate"/);
+    assert.deepEqual(
+      finding!.related.map((location) => `${location.file}:${location.line}`),
+      ['.github/workflows/publish.yml:12'],
+    );
+  });
+
+  test('GitHub Packages owner path', async () => {
+    const findings = await check('gpr-owner-path', 'lakeside-design/tokens');
+    assert.deepEqual(ruleIds(findings), ['credential-not-reaching-publish', 'github-packages-scope-mismatch']);
+
+    const scope = findings.find((finding) => finding.ruleId === 'github-packages-scope-mismatch')!;
+    assert.match(scope.message, /`@lakeside` is not the repository owner `lakeside-design`/);
+    assert.match(scope.message, /setup-node maps only `@lakeside-design`/);
+    assert.match(scope.message, /owner path/);
+    const credential = findings.find((finding) => finding.ruleId === 'credential-not-reaching-publish')!;
+    assert.equal(credential.args.registry, 'https://registry.npmjs.org/');
+    assert.equal(credential.args.credentialClass, 'other-host');
+  });
+
+  test('OIDC with the npm of Node 22', async () => {
+    const findings = await check('oidc-old-npm');
+    assert.deepEqual(ruleIds(findings), ['trusted-publishing-not-possible']);
+
+    const [finding] = findings;
+    assert.equal(finding!.line, 18);
+    assert.equal(finding!.confidence, 'high');
+    assert.match(finding!.message, /npm 10\.x/);
+    assert.match(finding!.message, /11\.5\.1/);
+    assert.match(finding!.message, /placeholder/);
+    assert.match(finding!.fix, /"release\.yml"/);
+  });
+});
