@@ -92,7 +92,7 @@ export function checkCredential(resolution: PublishConfigResolution, options: Pr
   let unreadText = '';
   if (unread.length > 0) {
     const first = unread[0]!;
-    const projectText = project ? `"${displayFile(cwd, project.file)}"${project.exists ? '' : ' (absent)'}` : 'none';
+    const projectText = project ? `"${project.file}"${project.exists ? '' : ' (absent)'}` : 'none';
     unreadText = ` A credential for this registry is in "${first.file}:${first.line}", but npm does not read that file from "${cwd}": its project config there is ${projectText}.`;
     for (const entry of unread) evidence.push({ where: `${entry.file}:${entry.line}`, text: `${entry.key}=… (not read from ${cwd})` });
   }
@@ -127,7 +127,7 @@ export function checkCredential(resolution: PublishConfigResolution, options: Pr
 
   const fix =
     unread.length > 0
-      ? `run pubguard from "${dirname(unread[0]!.file)}" (the folder whose .npmrc holds the credential) and name the package by its path, or give this step the real token in the variable its config refers to${credential.variable ? ` (${credential.variable})` : ''}`
+      ? `run pubguard from "${dirname(unread[0]!.file)}" (the folder whose .npmrc holds the credential) and name the package by its path (pubguard publish ${relative(dirname(unread[0]!.file), resolution.packageDir) || '.'}), or give this step the real token in the variable its config refers to${credential.variable ? ` (${credential.variable})` : ''}`
       : credential.variable
         ? `set ${credential.variable} to the registry token for this step (in GitHub Actions: env: ${credential.variable}: \${{ secrets.<NAME> }} on the publish step)`
         : `add "${nerfDart(registry.url)}:_authToken=\${NODE_AUTH_TOKEN}" to the .npmrc npm reads from "${cwd}" and set NODE_AUTH_TOKEN for this step`;
