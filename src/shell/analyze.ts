@@ -1,0 +1,1155 @@
+/**
+ * Walks a parsed run script in execution order and records, for every simple
+ * command, the shell options, working directory, pipeline and status test in
+ * effect, and what the command writes and publishes.
+ *
+ * The bash rules this follows (bash manual, "Pipelines" and "The Set
+ * Builtin"): a pipeline's status is its last command's unless pipefail is
+ * set; errexit does not fire for commands in an `if`/`while`/`until`
+ * condition, for any command of an `&&`/`||` list but the last, for any
+ * pipeline command but the last, or for a pipeline negated with `!`.
+ */
+import type { Node } from 'web-tree-sitter';
+
+import { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPublishLookup } from './commands.js';
+import { detectConfigSet, printedContent, writtenFileKind } from './effects.js';
+import { loadBashParser, maskExpressions, parseMasked } from './parser.js';
+import { resolvePath } from './paths.js';
+import type {
+  Assignment,
+  ConfigSet,
+  ExistenceCheck,
+  ExportedVariable,
+  FailureHandler,
+  FailureOutcome,
+  FileWrite,
+  OptionChange,
+  Pipeline,
+  PipestatusRead,
+  PublishCommand,
+  Redirect,
+  RegistryQuery,
+  ScriptAnalysis,
+  Segment,
+  ShellOptions,
+  ShellPath,
+  SimpleCommand,
+  Span,
+  StatusTest,
+  StreamDestination,
+  Word,
+} from './types.js';
+import { mergeLiterals, WordReader } from './words.js';
+
+/** Looks up a package.json script by name for the directory a command runs in. */
+export type ScriptLookup = (scriptName: string, cwd: ShellPath) => string | undefined;
+
+export interface AnalyzeOptions {
+  /** The options the shell starts with; `bash -e {0}` (errexit, no pipefail) when omitted. */
+  start?: { errexit: boolean; pipefail: boolean };
+  /** Finds package.json scripts, so `npm run release` counts when the script publishes. */
+  scripts?: ScriptLookup;
+}
+
+/** Loads the grammar when needed, then analyses the script. */
+export async function analyzeScript(script: string, options: AnalyzeOptions = {}): Promise<ScriptAnalysis> {
+  await loadBashParser();
+  return analyzeScriptSync(script, options);
+}
+
+/** Analyses a script; `loadBashParser()` must have finished first. */
+export function analyzeScriptSync(script: string, options: AnalyzeOptions = {}): ScriptAnalysis {
+  return analyzeAtDepth(script, options, 0);
+}
+
+function analyzeAtDepth(script: string, options: AnalyzeOptions, depth: number): ScriptAnalysis {
+  const { masked, expressions } = maskExpressions(script);
+  const tree = parseMasked(masked);
+  try {
+    const walker = new ScriptWalker(script, masked, new WordReader(script, expressions), options, depth);
+    walker.run(tree.rootNode);
+    return walker.result(expressions);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Where a statement's status goes; built by the construct that contains it. */
+interface Sink {
+  /** The test applied to the status; `negated` is true for `! cmd`, which swaps the branches. */
+  test(negated: boolean): StatusTest | null;
+  errexitApplies: boolean;
+  andList: boolean;
+  background: boolean;
+  /** What happens when no test catches the failure and errexit does not fire. */
+  fallback: FailureOutcome;
+}
+
+interface ShellState {
+  options: ShellOptions;
+  cwd: ShellPath;
+  oldPwd: ShellPath | null;
+  dirStack: ShellPath[];
+}
+
+/** Redirects of enclosing statements and the input they give (heredoc, here-string). */
+interface IoFrame {
+  redirects: Redirect[];
+  stdin: Segment[] | null;
+}
+
+interface CommandExtra {
+  stdin: Segment[] | null;
+  stdoutTarget: Redirect | null;
+  pipestatusReads: Array<{ span: Span; index: string | null }>;
+  node: Node;
+}
+
+const BENIGN_HANDLER_COMMANDS = new Set(['echo', 'printf', 'true', ':', 'cat', 'tee', 'sleep', 'logger', 'printenv', 'date', 'pwd', 'ls', 'set', 'export', 'local', 'declare', 'readonly', '[', '[[', 'test', 'unset', 'shift']);
+const COMMAND_LIKE = new Set(['command', 'test_command', 'declaration_command', 'variable_assignment', 'variable_assignments', 'unset_command']);
+const STATEMENT_SKIP = new Set(['comment', 'heredoc_body', 'heredoc_start', 'heredoc_end']);
+const NOT_FOUND_PATTERN = /E404|\b404\b|not found|notfound/i;
+
+class ScriptWalker {
+  private readonly commands: SimpleCommand[] = [];
+  private readonly extras: CommandExtra[] = [];
+  private readonly pipelines: Pipeline[] = [];
+  private readonly optionChanges: OptionChange[] = [];
+  private readonly exports: ExportedVariable[] = [];
+  private readonly configSets: ConfigSet[] = [];
+  private readonly teeWrites: FileWrite[] = [];
+  private readonly publishes = new Map<number, PublishCommand>();
+  private readonly queries = new Map<number, RegistryQuery>();
+  private readonly syntaxErrors: Span[] = [];
+  private readonly io: IoFrame[] = [];
+  private readonly start: ShellOptions;
+  private state: ShellState;
+  private substitutionDepth = 0;
+  private scopeDepth = 0;
+  private functionName: string | null = null;
+
+  constructor(
+    private readonly script: string,
+    private readonly masked: string,
+    private readonly words: WordReader,
+    private readonly options: AnalyzeOptions,
+    private readonly depth: number,
+  ) {
+    const start = options.start ?? { errexit: true, pipefail: false };
+    this.start = { errexit: start.errexit, pipefail: start.pipefail, errexitSetAt: null, pipefailSetAt: null };
+    this.state = { options: { ...this.start }, cwd: { known: true, base: { kind: 'step' }, path: '.' }, oldPwd: null, dirStack: [] };
+  }
+
+  run(root: Node): void {
+    const lastStatus: FailureOutcome = { kind: 'step-fails', via: 'last-status' };
+    this.statements(statementChildren(root), { test: () => null, errexitApplies: true, andList: false, background: false, fallback: lastStatus });
+  }
+
+  result(expressions: ScriptAnalysis['expressions']): ScriptAnalysis {
+    const pipestatus = this.attachPipestatusReads();
+    for (const pipeline of this.pipelines) pipeline.pipestatusReads = pipestatus.get(pipeline.id) ?? [];
+    return {
+      script: this.script,
+      masked: this.masked,
+      expressions,
+      start: this.start,
+      commands: this.commands,
+      pipelines: this.pipelines,
+      optionChanges: this.optionChanges,
+      writes: [...this.redirectWrites(), ...this.teeWrites].sort((a, b) => a.span.start - b.span.start),
+      exports: this.exports,
+      configSets: this.configSets,
+      publishes: this.publishes,
+      queries: this.queries,
+      existenceChecks: this.existenceChecks(),
+      syntaxErrors: this.syntaxErrors,
+    };
+  }
+
+  // ---- statement lists and compound statements ----
+
+  private statements(nodes: Node[], sink: Sink): void {
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const isLast = i === nodes.length - 1;
+      const background = node.nextSibling?.type === '&';
+      if (isLast && !background) {
+        this.statement(node, sink);
+        continue;
+      }
+      this.statement(node, this.nextSink(sink, nodes[i + 1] ?? null, background));
+    }
+  }
+
+  // The sink of a statement followed by another: only `$?` in the next one reads its status.
+  private nextSink(parent: Sink, next: Node | null, background: boolean): Sink {
+    const reader = next && !background ? this.statusReader(next) : null;
+    return {
+      test: () => reader,
+      errexitApplies: parent.errexitApplies,
+      andList: false,
+      background,
+      fallback: { kind: 'ignored', reason: 'errexit-off' },
+    };
+  }
+
+  // A status-variable test when the first command of `next` reads `$?`.
+  private statusReader(next: Node): StatusTest | null {
+    const first = firstCommandLike(next);
+    if (!first) return null;
+    const read = findStatusVariable(first);
+    if (!read) return null;
+    const storesOnly = first.type === 'variable_assignment' || (first.type === 'command' && !first.childForFieldName('name'));
+    const outcome = storesOnly ? 'unknown' : classifyHandler([next]);
+    return { kind: 'status-variable', span: spanOf(read), handler: { span: spanOf(next), outcome } };
+  }
+
+  private statement(node: Node, sink: Sink): void {
+    if (node.type === 'ERROR' || node.isMissing) this.syntaxErrors.push(spanOf(node));
+
+    switch (node.type) {
+      case 'list':
+        return this.list(node, sink);
+      case 'pipeline':
+        return this.pipeline(node, sink, false);
+      case 'negated_command':
+        return this.pipeline(node, sink, false);
+      case 'redirected_statement':
+        return this.redirected(node, sink);
+      case 'subshell':
+        return this.scoped(() => this.statements(statementChildren(node), sink));
+      case 'compound_statement':
+        return this.statements(statementChildren(node), sink);
+      case 'if_statement':
+        return this.ifStatement(node, sink);
+      case 'while_statement':
+        return this.whileStatement(node, sink);
+      case 'for_statement':
+      case 'c_style_for_statement':
+      case 'select_statement':
+        return this.forStatement(node, sink);
+      case 'case_statement':
+        return this.caseStatement(node, sink);
+      case 'function_definition':
+        return this.functionDefinition(node);
+      default:
+        if (COMMAND_LIKE.has(node.type)) return this.pipeline(node, sink, false);
+        // An ERROR node or an unknown construct: walk what it contains.
+        this.statements(statementChildren(node), sink);
+    }
+  }
+
+  private list(node: Node, sink: Sink): void {
+    const left = node.namedChildren[0];
+    const right = node.namedChildren[node.namedChildren.length - 1];
+    const operator = node.children.find((child) => child?.type === '&&' || child?.type === '||');
+    if (!left || !right || !operator || left === right) return this.statements(statementChildren(node), sink);
+
+    const operatorSpan = spanOf(operator);
+    const rightSpan = spanOf(right);
+    let leftSink: Sink;
+    if (operator.type === '||') {
+      // `a || b`: b runs when a fails; a negated `! a || b` never runs b when a fails.
+      leftSink = {
+        test: (negated) =>
+          negated
+            ? { kind: 'not', span: operatorSpan, handler: null }
+            : { kind: 'or', span: operatorSpan, handler: { span: rightSpan, outcome: classifyHandler([right]) } },
+        errexitApplies: false,
+        andList: false,
+        background: sink.background,
+        fallback: sink.fallback,
+      };
+    } else {
+      // `a && b`: a failing skips b and becomes the list's status, tested only by what tests the list.
+      leftSink = {
+        test: (negated) =>
+          negated
+            ? { kind: 'not', span: operatorSpan, handler: { span: rightSpan, outcome: classifyHandler([right]) } }
+            : (sink.test(false) ?? { kind: 'and', span: operatorSpan, handler: null }),
+        errexitApplies: false,
+        andList: true,
+        background: sink.background,
+        fallback: sink.fallback.kind === 'ignored' ? { kind: 'ignored', reason: 'and-list' } : sink.fallback,
+      };
+    }
+    this.statement(left, leftSink);
+    this.statement(right, sink);
+  }
+
+  private redirected(node: Node, sink: Sink): void {
+    const body = node.childForFieldName('body');
+    const frame = this.ioFrame(node);
+    this.io.push(frame);
+    try {
+      if (body) this.statement(body, sink);
+    } finally {
+      this.io.pop();
+    }
+  }
+
+  private ioFrame(node: Node): IoFrame {
+    return this.ioFrameOf(node.childrenForFieldName('redirect').filter((child): child is Node => child !== null));
+  }
+
+  private ioFrameOf(redirectNodes: Node[]): IoFrame {
+    const redirects: Redirect[] = [];
+    let stdin: Segment[] | null = null;
+    const visit = (redirect: Node) => {
+      if (redirect.type === 'file_redirect') {
+        redirects.push(this.redirect(redirect));
+      } else if (redirect.type === 'herestring_redirect') {
+        const value = redirect.namedChildren.find((child) => child !== null);
+        stdin = value ? mergeLiterals([...this.words.segments(value), { kind: 'literal', text: '\n' }]) : null;
+        redirects.push({ operator: '<<<', descriptor: null, target: null, span: spanOf(redirect) });
+      } else if (redirect.type === 'heredoc_redirect') {
+        const start = redirect.children.find((child) => child?.type === 'heredoc_start');
+        const body = redirect.children.find((child) => child?.type === 'heredoc_body');
+        const operator = redirect.children[0]?.type ?? '<<';
+        const quoted = start ? /['"\\]/.test(start.text) : false;
+        stdin = body ? this.words.heredoc(body, quoted, operator === '<<-') : [];
+        redirects.push({ operator, descriptor: null, target: null, span: spanOf(redirect) });
+        // `cat <<EOF > file`: the grammar nests the file redirect inside the heredoc redirect.
+        for (const inner of redirect.childrenForFieldName('redirect')) if (inner) visit(inner);
+      }
+    };
+    for (const redirect of redirectNodes) visit(redirect);
+    return { redirects, stdin };
+  }
+
+  private redirect(node: Node): Redirect {
+    const descriptor = node.childForFieldName('descriptor');
+    const destination = node.childrenForFieldName('destination').find((child) => child !== null) ?? null;
+    const operator = node.children.find((child) => child !== null && !child.isNamed)?.type ?? '>';
+    return {
+      operator,
+      descriptor: descriptor ? Number(descriptor.text) : null,
+      target: destination ? this.words.word(destination) : null,
+      span: spanOf(node),
+    };
+  }
+
+  private ifStatement(node: Node, sink: Sink): void {
+    const conditions = conditionBeforeThen(node);
+    const clauses = node.namedChildren.filter((child): child is Node => child?.type === 'elif_clause' || child?.type === 'else_clause');
+    const thenBody = bodyAfterKeyword(node, 'then', clauses[0] ?? null);
+    const keyword = node.children[0]!;
+    this.branches(keyword, conditions, thenBody, clauses, sink, 'if');
+  }
+
+  // Walks an `if` or `elif` condition and its branches, keeping the working directory only when all branches agree.
+  private branches(keyword: Node, conditions: Node[], thenBody: Node[], clauses: Node[], sink: Sink, kind: 'if' | 'elif'): void {
+    const elseNodes = clauses;
+    const thenHandler: FailureHandler = { span: spanOfNodes(thenBody, keyword), outcome: classifyHandler(thenBody) };
+    const elseHandler: FailureHandler | null = elseNodes.length > 0 ? { span: spanOfNodes(elseNodes, keyword), outcome: classifyHandler(elseNodes) } : null;
+    const keywordSpan = spanOf(keyword);
+    const conditionSink: Sink = {
+      test: (negated) => ({ kind, span: keywordSpan, handler: negated ? thenHandler : elseHandler }),
+      errexitApplies: false,
+      andList: false,
+      background: false,
+      fallback: { kind: 'tested' },
+    };
+    this.conditionList(conditions, conditionSink);
+
+    const before = this.state;
+    const outcomes: ShellState[] = [];
+    this.state = cloneState(before);
+    this.statements(thenBody, sink);
+    outcomes.push(this.state);
+
+    const first = elseNodes[0];
+    this.state = cloneState(before);
+    if (first?.type === 'elif_clause') {
+      const elifConditions = conditionBeforeThen(first);
+      const rest = elseNodes.slice(1);
+      const elifBody = bodyAfterKeyword(first, 'then', null);
+      this.branches(first.children[0]!, elifConditions, elifBody, rest, sink, 'elif');
+    } else if (first?.type === 'else_clause') {
+      this.statements(statementChildren(first), sink);
+    }
+    outcomes.push(this.state);
+    this.state = mergeStates(outcomes, spanOf(keyword));
+  }
+
+  // Walks the statements of a condition: only the last one's status is tested.
+  private conditionList(conditions: Node[], sink: Sink): void {
+    const nodes = conditions.flatMap((node) => (node.type === ';' ? [] : [node])).filter((node) => node.isNamed && !STATEMENT_SKIP.has(node.type));
+    this.statements(nodes, sink);
+  }
+
+  private whileStatement(node: Node, sink: Sink): void {
+    const until = node.children[0]?.type === 'until';
+    const conditions = node.childrenForFieldName('condition').filter((child): child is Node => child !== null);
+    const keywordSpan = spanOf(node.children[0]!);
+    this.conditionList(conditions, {
+      test: () => ({ kind: until ? 'until' : 'while', span: keywordSpan, handler: null }),
+      errexitApplies: false,
+      andList: false,
+      background: false,
+      fallback: { kind: 'tested' },
+    });
+    this.loopBody(node.childForFieldName('body'), sink, keywordSpan);
+  }
+
+  private forStatement(node: Node, sink: Sink): void {
+    for (const value of node.childrenForFieldName('value')) if (value) this.substitutionsIn(value, null);
+    this.loopBody(node.childForFieldName('body'), sink, spanOf(node.children[0]!));
+  }
+
+  private loopBody(body: Node | null, sink: Sink, keyword: Span): void {
+    if (!body) return;
+    const before = cloneState(this.state);
+    this.statements(statementChildren(body), sink);
+    this.state = mergeStates([before, this.state], keyword);
+  }
+
+  private caseStatement(node: Node, sink: Sink): void {
+    const value = node.childForFieldName('value');
+    if (value) this.substitutionsIn(value, null);
+    const before = this.state;
+    const outcomes: ShellState[] = [cloneState(before)];
+    for (const item of node.namedChildren) {
+      if (item?.type !== 'case_item') continue;
+      this.state = cloneState(before);
+      const body = item.namedChildren.filter((child): child is Node => child !== null && !item.childrenForFieldName('value').includes(child) && !STATEMENT_SKIP.has(child.type));
+      this.statements(body, sink);
+      outcomes.push(this.state);
+    }
+    this.state = mergeStates(outcomes, spanOf(node.children[0]!));
+  }
+
+  private functionDefinition(node: Node): void {
+    const name = node.childForFieldName('name')?.text ?? null;
+    const body = node.childForFieldName('body');
+    if (!body) return;
+    const outer = this.functionName;
+    this.functionName = name;
+    // NOTE: a function body is analysed once, where it is defined, with the
+    // options and directory of that point; calls are not followed.
+    this.scoped(() =>
+      this.statement(body, { test: () => null, errexitApplies: true, andList: false, background: false, fallback: { kind: 'unknown' } }),
+    );
+    this.functionName = outer;
+  }
+
+  // Runs `walk` in a subshell-like scope: option and directory changes do not leak out.
+  private scoped(walk: () => void): void {
+    const saved = cloneState(this.state);
+    this.scopeDepth++;
+    try {
+      walk();
+    } finally {
+      this.scopeDepth--;
+      this.state = saved;
+    }
+  }
+
+  // ---- pipelines and simple commands ----
+
+  private pipeline(node: Node, sink: Sink, negatedFromParent: boolean): void {
+    let negated = negatedFromParent;
+    let elements: Node[];
+    let operators: Node[] = [];
+    if (node.type === 'pipeline') {
+      elements = node.namedChildren.filter((child): child is Node => child !== null && child.type !== 'comment');
+      operators = node.children.filter((child): child is Node => child?.type === '|' || child?.type === '|&');
+      // The grammar reads `! a | b` as a pipeline whose first element is negated; bash negates the whole pipeline.
+      if (elements[0]?.type === 'negated_command') {
+        negated = true;
+        elements = [unwrapNegation(elements[0]), ...elements.slice(1)];
+      }
+    } else if (node.type === 'negated_command') {
+      const inner = unwrapNegation(node);
+      if (inner.type === 'pipeline') return this.pipeline(inner, sink, !negatedFromParent);
+      negated = !negatedFromParent;
+      elements = [inner];
+    } else {
+      elements = [node];
+    }
+
+    // The grammar bug that joins `a=1 b=2` with the next line's command is undone here.
+    if (elements.length === 1 && elements[0]!.type === 'command') {
+      const parts = splitJoinedAssignments(elements[0]!, this.masked);
+      if (parts) {
+        this.simpleCommandStatement(parts.assignments, this.nextSink(sink, null, false));
+        elements = [elements[0]!];
+        return this.registerPipeline(node, elements, operators, negated, sink, parts.rest);
+      }
+    }
+    this.registerPipeline(node, elements, operators, negated, sink, null);
+  }
+
+  private registerPipeline(node: Node, elements: Node[], operators: Node[], negated: boolean, sink: Sink, restChildren: Node[] | null): void {
+    const options = { ...this.state.options };
+    const test = sink.test(negated);
+    const failure = this.resolveFailure(sink, options, negated, test);
+    const pipeline: Pipeline = {
+      id: this.pipelines.length,
+      span: restChildren ? { start: restChildren[0]!.startIndex, end: node.endIndex } : spanOf(node),
+      elements: elements.map(spanOf),
+      elementCommands: [],
+      operators: operators.map(spanOf),
+      negated,
+      options,
+      statusTest: test,
+      pipestatusReads: [],
+      failure,
+    };
+    this.pipelines.push(pipeline);
+
+    let stdin: Segment[] | null | undefined;
+    elements.forEach((element, index) => {
+      const isLast = index === elements.length - 1;
+      const pipesStderr = operators[index]?.type === '|&';
+      const elementFailure: FailureOutcome = !isLast && !options.pipefail ? { kind: 'lost-in-pipeline' } : failure;
+      const before = this.commands.length;
+      const context: ElementContext = { pipeline, index, stdin: stdin ?? null, stdout: isLast ? null : 'pipe', stderrToPipe: pipesStderr, failure: elementFailure, test };
+      // Every element of a pipeline of two or more runs in a subshell.
+      if (elements.length > 1) this.scoped(() => this.element(element, context, restChildren));
+      else this.element(element, context, restChildren);
+      const ids = this.commands.slice(before).map((command) => command.id);
+      pipeline.elementCommands.push(ids);
+      stdin = this.elementOutput(ids);
+    });
+  }
+
+  private resolveFailure(sink: Sink, options: ShellOptions, negated: boolean, test: StatusTest | null): FailureOutcome {
+    if (test && test.kind !== 'and' && test.kind !== 'status-variable') return { kind: 'tested' };
+    if (sink.background) return { kind: 'ignored', reason: 'background' };
+    // errexit stops the script before a later `$?` could be read.
+    if (options.errexit && sink.errexitApplies && !negated) return { kind: 'step-fails', via: 'errexit' };
+    if (test?.kind === 'status-variable') return { kind: 'tested' };
+    if (negated) return { kind: 'ignored', reason: 'negated' };
+    const fallback = sink.fallback;
+    if (fallback.kind === 'ignored' && (fallback.reason === 'errexit-off' || fallback.reason === 'condition' || fallback.reason === 'and-list')) {
+      return { kind: 'ignored', reason: !options.errexit ? 'errexit-off' : sink.andList ? 'and-list' : 'condition' };
+    }
+    return fallback;
+  }
+
+  // The text the last element printed to the pipe, when every command of it is known.
+  private elementOutput(ids: number[]): Segment[] | null {
+    if (ids.length === 0) return null;
+    const parts: Segment[] = [];
+    for (const id of ids) {
+      const command = this.commands[id]!;
+      if (command.inSubstitution) continue;
+      if (command.stdout !== 'pipe') continue;
+      const printed = printedContent(command.argv, this.extras[id]!.stdin);
+      if (printed === null) return null;
+      parts.push(...printed);
+    }
+    return parts.length > 0 ? mergeLiterals(parts) : null;
+  }
+
+  private element(node: Node, context: ElementContext, restChildren: Node[] | null): void {
+    if (COMMAND_LIKE.has(node.type)) return this.simpleCommand(node, context, restChildren);
+    if (node.type === 'redirected_statement') {
+      const frame = this.ioFrame(node);
+      this.io.push(frame);
+      try {
+        const body = node.childForFieldName('body');
+        if (body) this.element(body, { ...context, stdin: frame.stdin ?? context.stdin }, restChildren);
+      } finally {
+        this.io.pop();
+      }
+      return;
+    }
+    // A compound element: its last statement's status is the element's.
+    const sink: Sink = {
+      test: () => context.test,
+      errexitApplies: context.failure.kind === 'step-fails',
+      andList: false,
+      background: false,
+      fallback: context.failure,
+    };
+    const inner = { ...context };
+    this.pendingElement.push(inner);
+    try {
+      this.statement(node, sink);
+    } finally {
+      this.pendingElement.pop();
+    }
+  }
+
+  private readonly pendingElement: ElementContext[] = [];
+
+  // A statement made only of assignments split off a joined command.
+  private simpleCommandStatement(children: Node[], sink: Sink): void {
+    const options = { ...this.state.options };
+    const test = sink.test(false);
+    const failure = this.resolveFailure(sink, options, false, test);
+    const pipeline: Pipeline = {
+      id: this.pipelines.length,
+      span: { start: children[0]!.startIndex, end: children[children.length - 1]!.endIndex },
+      elements: [],
+      elementCommands: [],
+      operators: [],
+      negated: false,
+      options,
+      statusTest: test,
+      pipestatusReads: [],
+      failure,
+    };
+    pipeline.elements.push(pipeline.span);
+    this.pipelines.push(pipeline);
+    const before = this.commands.length;
+    this.simpleCommand(children[0]!.parent!, { pipeline, index: 0, stdin: null, stdout: null, stderrToPipe: false, failure, test }, children);
+    pipeline.elementCommands.push(this.commands.slice(before).map((command) => command.id));
+  }
+
+  private simpleCommand(node: Node, context: ElementContext, onlyChildren: Node[] | null): void {
+    const isAssignmentStatement = node.type === 'variable_assignment' || node.type === 'variable_assignments';
+    const children = onlyChildren ?? (isAssignmentStatement ? [node] : node.children.filter((child): child is Node => child !== null));
+    const span = { start: children[0]?.startIndex ?? node.startIndex, end: children[children.length - 1]?.endIndex ?? node.endIndex };
+    const ownRedirects: Redirect[] = [];
+    const assignments: Assignment[] = [];
+    const words: Word[] = [];
+    let ownStdin: Segment[] | null = null;
+
+    // Substitutions run before the command itself, so their commands come first.
+    const bareAssignment = isBareAssignment(node, children);
+    for (const child of children) this.substitutionsIn(child, bareAssignment ? context : null);
+
+    this.collectParts(node, children, words, assignments, ownRedirects, (stdin) => (ownStdin = stdin));
+
+    const argv = node.type === 'declaration_command' || node.type === 'test_command' ? words : stripWrappers(words);
+    const frames = this.io;
+    const inherited = frames.flatMap((frame) => frame.redirects);
+    const stdinFromFrames = frames.length > 0 ? frames[frames.length - 1]!.stdin : null;
+    const stdin = ownStdin ?? stdinFromFrames ?? context.stdin;
+    const redirects = [...inherited, ...ownRedirects];
+    const streams = this.streams(redirects, context);
+
+    const command: SimpleCommand = {
+      id: this.commands.length,
+      name: argv[0]?.text ?? null,
+      words,
+      argv,
+      assignments,
+      redirects,
+      span,
+      cwd: this.state.cwd,
+      options: { ...this.state.options },
+      pipeline: { id: context.pipeline.id, index: context.index, length: context.pipeline.elements.length },
+      stdout: streams.stdout,
+      stderr: streams.stderr,
+      inSubstitution: this.substitutionDepth > 0,
+      inFunction: this.functionName,
+      statusTest: context.test,
+      failure: context.failure,
+    };
+    this.commands.push(command);
+    this.extras.push({ stdin, stdoutTarget: streams.stdoutTarget, pipestatusReads: findPipestatusReads(children), node });
+
+    this.effects(command, stdin);
+  }
+
+  private collectParts(node: Node, children: Node[], words: Word[], assignments: Assignment[], redirects: Redirect[], setStdin: (stdin: Segment[]) => void): void {
+    if (node.type === 'test_command') {
+      const bracket = node.children[0] ?? node;
+      words.push({ raw: bracket.text, text: bracket.text, segments: [{ kind: 'literal', text: bracket.text }], span: spanOf(bracket) });
+      return;
+    }
+    for (const child of children) {
+      if (child.type === 'variable_assignment') {
+        assignments.push(this.assignment(child));
+      } else if (child.type === 'variable_assignments') {
+        for (const inner of child.namedChildren) if (inner?.type === 'variable_assignment') assignments.push(this.assignment(inner));
+      } else if (child.type === 'file_redirect') {
+        redirects.push(this.redirect(child));
+      } else if (child.type === 'herestring_redirect' || child.type === 'heredoc_redirect') {
+        const frame = this.ioFrameOf([child]);
+        redirects.push(...frame.redirects);
+        if (frame.stdin) setStdin(frame.stdin);
+      } else if (child.type === 'comment') {
+        continue;
+      } else if (child.isNamed) {
+        words.push(this.words.word(child));
+      } else if (child.type !== '=' && (node.type === 'declaration_command' || node.type === 'unset_command')) {
+        // Declaration keywords (`export`, `local`, `unset`) are unnamed nodes but are the command's name.
+        words.push({ raw: child.text, text: child.text, segments: [{ kind: 'literal', text: child.text }], span: spanOf(child) });
+      }
+    }
+  }
+
+  private assignment(node: Node): Assignment {
+    const name = node.childForFieldName('name')?.text ?? '';
+    const value = node.childForFieldName('value');
+    return { name, value: value ? this.words.word(value) : null, span: spanOf(node) };
+  }
+
+  // Where stdout and stderr go after the redirects, applied left to right.
+  private streams(redirects: Redirect[], context: ElementContext): { stdout: StreamDestination; stderr: StreamDestination; stdoutTarget: Redirect | null } {
+    type Target = { destination: StreamDestination; redirect: Redirect | null };
+    const fds: Record<number, Target> = {
+      1: { destination: context.stdout ?? this.inheritedStdout(), redirect: null },
+      2: { destination: context.stderrToPipe ? 'pipe' : 'inherited', redirect: null },
+    };
+    for (const redirect of redirects) {
+      const target = redirect.target?.text ?? null;
+      if (redirect.target === null) continue;
+      const fileTarget = (): Target =>
+        target === '/dev/null'
+          ? { destination: 'null', redirect: null }
+          : target === '/dev/stdout'
+            ? { ...fds[1]! }
+            : target === '/dev/stderr'
+              ? { ...fds[2]! }
+              : { destination: 'file', redirect };
+      if (redirect.operator === '>' || redirect.operator === '>>' || redirect.operator === '>|') {
+        fds[redirect.descriptor ?? 1] = fileTarget();
+      } else if (redirect.operator === '&>' || redirect.operator === '&>>') {
+        fds[1] = fileTarget();
+        fds[2] = fds[1];
+      } else if (redirect.operator === '>&' && target !== null && /^\d+$/.test(target)) {
+        fds[redirect.descriptor ?? 1] = { ...(fds[Number(target)] ?? { destination: 'inherited', redirect: null }) };
+      } else if (redirect.operator === '>&' && target !== '-') {
+        fds[1] = fileTarget();
+        fds[2] = fds[1];
+      }
+    }
+    return { stdout: fds[1]!.destination, stderr: fds[2]!.destination, stdoutTarget: fds[1]!.destination === 'file' ? fds[1]!.redirect : null };
+  }
+
+  private inheritedStdout(): StreamDestination {
+    const element = this.pendingElement[this.pendingElement.length - 1];
+    if (element?.stdout) return element.stdout;
+    return this.substitutionDepth > 0 ? 'captured' : 'inherited';
+  }
+
+  // Walks the command substitutions inside a node. In a bare assignment
+  // (`x=$(cmd)`) the substitution's status becomes the statement's.
+  private substitutionsIn(node: Node, bareAssignment: ElementContext | null): void {
+    const visit = (current: Node) => {
+      if (current.type === 'command_substitution' || current.type === 'process_substitution') {
+        this.substitution(current, bareAssignment);
+        return;
+      }
+      if (current.type === 'heredoc_body' || current.type === 'heredoc_redirect' || current.type === 'herestring_redirect' || current.type === 'file_redirect') {
+        for (const child of current.namedChildren) if (child) visit(child);
+        return;
+      }
+      for (const child of current.namedChildren) if (child) visit(child);
+    };
+    visit(node);
+  }
+
+  private substitution(node: Node, bareAssignment: ElementContext | null): void {
+    const fallback: FailureOutcome = bareAssignment ? bareAssignment.failure : { kind: 'ignored', reason: 'substitution' };
+    const sink: Sink = {
+      test: () => (bareAssignment ? bareAssignment.test : null),
+      errexitApplies: bareAssignment !== null && bareAssignment.failure.kind === 'step-fails',
+      andList: false,
+      background: false,
+      fallback,
+    };
+    const savedElements = this.pendingElement.splice(0);
+    const savedFrames = this.io.splice(0);
+    this.substitutionDepth++;
+    this.scoped(() => {
+      // NOTE: bash clears errexit inside `$( … )` unless `shopt -s inherit_errexit`
+      // (bash manual, "Command Execution Environment"); sh keeps it.
+      this.state.options = { ...this.state.options, errexit: false };
+      this.statements(statementChildren(node), sink);
+    });
+    this.substitutionDepth--;
+    this.pendingElement.push(...savedElements);
+    this.io.push(...savedFrames);
+  }
+
+  // ---- what a command changes or produces ----
+
+  private effects(command: SimpleCommand, stdin: Segment[] | null): void {
+    const name = command.name;
+    const args = command.argv.slice(1);
+
+    if (name === 'set') this.setOptions(command, args);
+    if (name === 'cd' || name === 'pushd' || name === 'popd') this.changeDirectory(command, name, args);
+    if (name === 'export' || ((name === 'declare' || name === 'typeset') && args.some((word) => /^-\w*x/.test(word.text ?? '')))) {
+      this.recordExports(command);
+    }
+    if (name === 'tee') this.recordTee(command, args, stdin);
+
+    const config = detectConfigSet(command.argv);
+    if (config) this.configSets.push({ ...config, span: command.span, command: command.id, cwd: command.cwd });
+
+    const publish = detectPublishCommand(command.argv, this.scriptLookup(command.cwd));
+    if (publish) this.publishes.set(command.id, publish);
+    const query = detectRegistryQuery(command.argv);
+    if (query) this.queries.set(command.id, query);
+  }
+
+  private scriptLookup(cwd: ShellPath): ScriptPublishLookup | undefined {
+    const lookup = this.options.scripts;
+    if (!lookup || this.depth >= 2) return undefined;
+    return (scriptName) => {
+      const body = lookup(scriptName, cwd);
+      if (body === undefined) return null;
+      const inner = analyzeAtDepth(body, { ...this.options, start: { errexit: false, pipefail: false } }, this.depth + 1);
+      const first = [...inner.publishes.values()][0];
+      return first ? { ...first, script: { name: scriptName, body } } : null;
+    };
+  }
+
+  private setOptions(command: SimpleCommand, args: Word[]): void {
+    const change = (option: 'errexit' | 'pipefail', enabled: boolean) => {
+      const options = this.state.options;
+      options[option] = enabled;
+      if (option === 'errexit') options.errexitSetAt = command.span;
+      else options.pipefailSetAt = command.span;
+      this.optionChanges.push({ option, enabled, span: command.span, scoped: this.scopeDepth > 0 });
+    };
+    for (let i = 0; i < args.length; i++) {
+      const text = args[i]!.text ?? '';
+      if (text === '--' || text === '-' || !/^[-+][A-Za-z]+$/.test(text)) break;
+      const enabled = text[0] === '-';
+      for (const letter of text.slice(1)) {
+        if (letter === 'e') change('errexit', enabled);
+        if (letter === 'o') {
+          const optionName = args[++i]?.text;
+          if (optionName === 'pipefail' || optionName === 'errexit') change(optionName, enabled);
+        }
+      }
+    }
+  }
+
+  private changeDirectory(command: SimpleCommand, name: string, args: Word[]): void {
+    const state = this.state;
+    const operand = args.find((word) => !/^-[LPe@n]+$/.test(word.text ?? '') || word.text === '-');
+    if (name === 'popd') {
+      const previous = state.dirStack.pop();
+      state.cwd = previous ?? { known: false, reason: 'popd with an empty directory stack', span: command.span };
+      return;
+    }
+    const current = state.cwd;
+    let next: ShellPath;
+    if (!operand) {
+      next = name === 'cd' ? { known: true, base: { kind: 'home' }, path: '.' } : { known: false, reason: 'pushd without a directory swaps the stack', span: command.span };
+    } else if (operand.text === '-') {
+      next = state.oldPwd ?? { known: false, reason: '`cd -` before any other cd', span: command.span };
+    } else {
+      next = resolvePath(operand, current);
+    }
+    if (name === 'pushd') state.dirStack.push(current);
+    state.oldPwd = current;
+    state.cwd = next;
+  }
+
+  private recordExports(command: SimpleCommand): void {
+    for (const assignment of command.assignments) {
+      this.exports.push({ name: assignment.name, value: assignment.value, span: assignment.span, command: command.id });
+    }
+    for (const word of command.argv.slice(1)) {
+      if (word.text && /^[A-Za-z_][A-Za-z0-9_]*$/.test(word.text)) {
+        this.exports.push({ name: word.text, value: null, span: word.span, command: command.id });
+        continue;
+      }
+      // `export A=b` read as a plain word, which happens after the joined-assignment workaround.
+      const split = splitAssignmentWord(word);
+      if (split) this.exports.push({ ...split, span: word.span, command: command.id });
+    }
+  }
+
+  private recordTee(command: SimpleCommand, args: Word[], stdin: Segment[] | null): void {
+    const append = args.some((word) => word.text === '-a' || word.text === '--append');
+    for (const target of args) {
+      if ((target.text ?? '').startsWith('-')) continue;
+      this.teeWrites.push({
+        kind: writtenFileKind(target),
+        target,
+        path: resolvePath(target, command.cwd),
+        append,
+        via: 'tee',
+        content: stdin,
+        span: command.span,
+        command: command.id,
+        cwd: command.cwd,
+      });
+    }
+  }
+
+  // One write per file redirect: the text of every command whose stdout ends there.
+  private redirectWrites(): FileWrite[] {
+    const byRedirect = new Map<Redirect, number[]>();
+    this.commands.forEach((command, id) => {
+      const target = this.extras[id]!.stdoutTarget;
+      if (target) byRedirect.set(target, [...(byRedirect.get(target) ?? []), id]);
+    });
+
+    const writes: FileWrite[] = [];
+    for (const [redirect, ids] of byRedirect) {
+      const target = redirect.target!;
+      const first = this.commands[ids[0]!]!;
+      let content: Segment[] | null = [];
+      for (const id of ids) {
+        const printed = printedContent(this.commands[id]!.argv, this.extras[id]!.stdin);
+        if (printed === null) {
+          content = null;
+          break;
+        }
+        content.push(...printed);
+      }
+      writes.push({
+        kind: writtenFileKind(target),
+        target,
+        path: resolvePath(target, first.cwd),
+        append: redirect.operator === '>>' || redirect.operator === '&>>',
+        via: 'redirect',
+        content: content === null ? null : mergeLiterals(content),
+        span: { start: Math.min(first.span.start, redirect.span.start), end: Math.max(first.span.end, redirect.span.end) },
+        command: first.id,
+        cwd: first.cwd,
+      });
+    }
+    return writes;
+  }
+
+  // Attaches each `${PIPESTATUS[…]}` read to the latest pipeline of two or more commands before it.
+  private attachPipestatusReads(): Map<number, PipestatusRead[]> {
+    const reads = new Map<number, PipestatusRead[]>();
+    for (const command of this.commands) {
+      const found = this.extras[command.id]!.pipestatusReads;
+      if (found.length === 0) continue;
+      const pipeline = this.latestPipelineBefore(command);
+      if (!pipeline) continue;
+      const lastId = Math.max(...pipeline.elementCommands.flat());
+      // Fresh when this is the first command to run after the pipeline.
+      const fresh = command.id === lastId + 1;
+      for (const read of found) {
+        reads.set(pipeline.id, [...(reads.get(pipeline.id) ?? []), { span: read.span, index: read.index, fresh, command: command.id }]);
+      }
+    }
+    return reads;
+  }
+
+  private latestPipelineBefore(command: SimpleCommand): Pipeline | null {
+    let best: Pipeline | null = null;
+    for (const pipeline of this.pipelines) {
+      if (pipeline.elements.length < 2) continue;
+      const ids = pipeline.elementCommands.flat();
+      if (ids.length === 0 || ids.includes(command.id)) continue;
+      if (Math.max(...ids) >= command.id) continue;
+      if (!best || Math.max(...ids) > Math.max(...best.elementCommands.flat())) best = pipeline;
+    }
+    return best;
+  }
+
+  private existenceChecks(): ExistenceCheck[] {
+    const checks: ExistenceCheck[] = [];
+    for (const [id, query] of this.queries) {
+      if (query.kind !== 'view') continue;
+      if (!query.versioned && query.field !== 'version' && query.field !== 'versions') continue;
+      const command = this.commands[id]!;
+      const pipeline = this.pipelines[command.pipeline.id]!;
+      const lastElement = command.pipeline.index === command.pipeline.length - 1;
+      const statusTest = lastElement || pipeline.options.pipefail ? pipeline.statusTest : null;
+      const capture = command.stdout === 'captured' ? this.captureSpan(command) : null;
+      const stderrDiscarded = command.stderr === 'null' ? this.discardRedirect(command) : null;
+      if (!statusTest && !capture) continue;
+      // NOTE: a heuristic. npm's error must reach a pipe, capture or file, and
+      // a test for E404 must follow on the same line or the next three.
+      const nearby = this.script.slice(command.span.start).split('\n').slice(0, 4).join('\n');
+      const distinguishesNotFound = command.stderr !== 'null' && command.stderr !== 'inherited' && NOT_FOUND_PATTERN.test(nearby);
+      checks.push({ command: id, query, stderrDiscarded, statusTest, capture, distinguishesNotFound });
+    }
+    return checks;
+  }
+
+  private captureSpan(command: SimpleCommand): Span | null {
+    let node: Node | null = this.extras[command.id]!.node;
+    while (node && node.type !== 'command_substitution') node = node.parent;
+    return node ? spanOf(node) : null;
+  }
+
+  private discardRedirect(command: SimpleCommand): Redirect | null {
+    return (
+      [...command.redirects].reverse().find((redirect) => redirect.target?.text === '/dev/null' && (redirect.descriptor === 2 || redirect.operator.startsWith('&'))) ??
+      [...command.redirects].reverse().find((redirect) => redirect.operator === '>&' && redirect.descriptor === 2) ??
+      null
+    );
+  }
+}
+
+interface ElementContext {
+  pipeline: Pipeline;
+  index: number;
+  stdin: Segment[] | null;
+  /** `pipe` for every element but the last. */
+  stdout: StreamDestination | null;
+  stderrToPipe: boolean;
+  failure: FailureOutcome;
+  test: StatusTest | null;
+}
+
+// ---- helpers over grammar nodes ----
+
+function spanOf(node: Node): Span {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+function spanOfNodes(nodes: Node[], fallback: Node): Span {
+  if (nodes.length === 0) return spanOf(fallback);
+  return { start: nodes[0]!.startIndex, end: nodes[nodes.length - 1]!.endIndex };
+}
+
+function statementChildren(node: Node): Node[] {
+  return node.namedChildren.filter((child): child is Node => child !== null && !STATEMENT_SKIP.has(child.type));
+}
+
+// The statements of an `if` branch: named children after `keyword`, up to the first clause.
+function bodyAfterKeyword(node: Node, keyword: string, stopAt: Node | null): Node[] {
+  const body: Node[] = [];
+  let seen = false;
+  for (const child of node.children) {
+    if (!child) continue;
+    if (stopAt && child.startIndex >= stopAt.startIndex) break;
+    if (child.type === keyword) {
+      seen = true;
+      continue;
+    }
+    if (seen && child.isNamed && !STATEMENT_SKIP.has(child.type) && child.type !== 'elif_clause' && child.type !== 'else_clause') body.push(child);
+  }
+  return body;
+}
+
+// The statements between `if`/`elif` and `then`; elif clauses have no condition field.
+function conditionBeforeThen(node: Node): Node[] {
+  const nodes: Node[] = [];
+  for (const child of node.children.slice(1)) {
+    if (!child || child.type === 'then') break;
+    if (child.isNamed && !STATEMENT_SKIP.has(child.type)) nodes.push(child);
+  }
+  return nodes;
+}
+
+function unwrapNegation(node: Node): Node {
+  return node.namedChildren.find((child): child is Node => child !== null) ?? node;
+}
+
+function firstCommandLike(node: Node): Node | null {
+  if (COMMAND_LIKE.has(node.type)) return node;
+  for (const child of node.namedChildren) {
+    if (!child || child.type === 'command_substitution') continue;
+    const found = firstCommandLike(child);
+    if (found) return found;
+  }
+  return null;
+}
+
+function findStatusVariable(node: Node): Node | null {
+  if (node.type === 'special_variable_name' && node.text === '?') return node.parent ?? node;
+  for (const child of node.namedChildren) {
+    if (!child || child.type === 'command_substitution') continue;
+    const found = findStatusVariable(child);
+    if (found) return found;
+  }
+  return null;
+}
+
+function findPipestatusReads(children: Node[]): Array<{ span: Span; index: string | null }> {
+  const reads: Array<{ span: Span; index: string | null }> = [];
+  const visit = (node: Node) => {
+    if (node.type === 'command_substitution') return;
+    if (node.type === 'expansion') {
+      const subscript = node.namedChildren.find((child) => child?.type === 'subscript');
+      const name = subscript?.childForFieldName('name')?.text ?? node.namedChildren.find((child) => child?.type === 'variable_name')?.text;
+      if (name === 'PIPESTATUS') {
+        const index = subscript?.childForFieldName('index');
+        reads.push({ span: spanOf(node), index: index ? (/^[\d@*]+$/.test(index.text) ? index.text : null) : '0' });
+        return;
+      }
+    }
+    if (node.type === 'simple_expansion' && node.namedChildren[0]?.text === 'PIPESTATUS') {
+      reads.push({ span: spanOf(node), index: '0' });
+      return;
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  for (const child of children) visit(child);
+  return reads;
+}
+
+function splitAssignmentWord(word: Word): { name: string; value: Word } | null {
+  const first = word.segments[0];
+  if (first?.kind !== 'literal') return null;
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(first.text);
+  if (!match) return null;
+  const offset = match[0].length;
+  const segments = mergeLiterals([{ kind: 'literal', text: first.text.slice(offset) }, ...word.segments.slice(1)]);
+  const text = segments.every((segment) => segment.kind === 'literal') ? segments.map((segment) => (segment.kind === 'literal' ? segment.text : '')).join('') : null;
+  return { name: match[1]!, value: { raw: word.raw.slice(offset), text, segments, span: { start: word.span.start + offset, end: word.span.end } } };
+}
+
+function isBareAssignment(node: Node, children: Node[]): boolean {
+  if (node.type === 'variable_assignment' || node.type === 'variable_assignments') return true;
+  return node.type === 'command' && !children.some((child) => child.type === 'command_name');
+}
+
+/**
+ * Works around a tree-sitter-bash 0.25 bug: two or more assignments on one
+ * line (`a=1 b=2`) followed by a newline join the next line's command. Returns
+ * the assignment children before the newline and the rest, or null.
+ */
+function splitJoinedAssignments(node: Node, masked: string): { assignments: Node[]; rest: Node[] } | null {
+  const children = node.children.filter((child): child is Node => child !== null);
+  for (let i = 1; i < children.length; i++) {
+    const gap = masked.slice(children[i - 1]!.endIndex, children[i]!.startIndex);
+    if (!/(^|[^\\])\n/.test(gap)) continue;
+    const assignments = children.slice(0, i);
+    if (!assignments.every((child) => child.type === 'variable_assignment' || child.type === 'variable_assignments')) return null;
+    return { assignments, rest: children.slice(i) };
+  }
+  return null;
+}
+
+/**
+ * Judges what code that handles a failure does: `fails` when it exits with
+ * a non-zero or variable status (or ends in `false`), `succeeds` when it only
+ * prints, assigns or exits 0, `unknown` when it runs anything else.
+ */
+export function classifyHandler(nodes: Node[]): FailureHandler['outcome'] {
+  let outcome: FailureHandler['outcome'] = 'succeeds';
+  const commands: Node[] = [];
+  const collect = (node: Node) => {
+    if (node.type === 'command_substitution') return;
+    if (COMMAND_LIKE.has(node.type)) commands.push(node);
+    for (const child of node.namedChildren) if (child && !COMMAND_LIKE.has(node.type)) collect(child);
+  };
+  for (const node of nodes) collect(node);
+
+  for (const command of commands) {
+    if (command.type !== 'command') continue;
+    const name = command.childForFieldName('name')?.text;
+    if (name === undefined) continue;
+    const args = command.childrenForFieldName('argument').filter((child): child is Node => child !== null);
+    if (name === 'exit' || name === 'return') {
+      if (args.length === 0) return 'unknown';
+      return args[0]!.text === '0' ? outcome : 'fails';
+    }
+    if (name === 'false') return 'fails';
+    if (!BENIGN_HANDLER_COMMANDS.has(name)) outcome = 'unknown';
+  }
+  return outcome;
+}
+
+function cloneState(state: ShellState): ShellState {
+  return { options: { ...state.options }, cwd: state.cwd, oldPwd: state.oldPwd, dirStack: [...state.dirStack] };
+}
+
+// After branches: keep a directory only when every branch ends in the same one.
+function mergeStates(states: ShellState[], at: Span): ShellState {
+  const first = states[0]!;
+  const merged = cloneState(states[states.length - 1]!);
+  const same = states.every((state) => samePath(state.cwd, first.cwd));
+  merged.cwd = same ? first.cwd : { known: false, reason: 'branches leave different working directories', span: at };
+  return merged;
+}
+
+function samePath(a: ShellPath, b: ShellPath): boolean {
+  if (a.known !== b.known) return false;
+  if (!a.known || !b.known) return a === b;
+  return a.path === b.path && JSON.stringify(a.base) === JSON.stringify(b.base);
+}
+
