@@ -14,7 +14,7 @@ import type { Finding } from '../report/finding.js';
 import { compareFindings } from '../report/finding.js';
 import { registerSecret } from '../report/redact.js';
 import { makeFinding, readText } from './finding.js';
-import { emptyLiveChecks, runLiveChecks } from './live-checks.js';
+import { checkGithubScopes, emptyLiveChecks, runLiveChecks } from './live-checks.js';
 import {
   checkGithubPackages,
   checkManifest,
@@ -84,25 +84,29 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
   const trusted = await checkTrustedPublishing(context, resolution, options.env);
   findings.push(...trusted.findings);
 
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const npmOptions = options.offline && !options.githubScopes ? {} : await clientOptions(cwd, resolution, options.env);
   const [liveResult, tarballResult] = await Promise.all([
     options.offline || !name
       ? Promise.resolve({ live: emptyLiveChecks(), findings: [] as Finding[] })
       : runLiveChecks({
           resolution,
-          npmOptions: await clientOptions(cwd, resolution, options.env),
+          npmOptions,
           name,
           version,
           manifestFile: context.manifestFile,
-          env: options.env,
-          githubScopes: options.githubScopes,
-          isGithubPackages,
-          timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          timeoutMs,
           retries: options.retries ?? DEFAULT_RETRIES,
         }),
     manifest ? checkTarball(context) : Promise.resolve({ findings: [] as Finding[], tarball: null }),
   ]);
-  findings.push(...liveResult.findings, ...tarballResult.findings);
   const live = { ...liveResult.live, npmVersion: trusted.npmVersion };
+  findings.push(...liveResult.findings);
+  // An explicit request, so it runs even with --offline, which covers the registry only.
+  if (options.githubScopes && isGithubPackages) {
+    findings.push(...(await checkGithubScopes({ resolution, npmOptions, manifestFile: context.manifestFile, env: options.env, timeoutMs }, live)));
+  }
+  findings.push(...tarballResult.findings);
 
   const credential = resolution.credential;
   return {

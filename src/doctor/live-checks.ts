@@ -18,9 +18,6 @@ export interface LiveCheckInput {
   version: string | null;
   /** package.json path relative to the directory doctor runs in. */
   manifestFile: string;
-  env: NodeJS.ProcessEnv;
-  githubScopes: boolean;
-  isGithubPackages: boolean;
   timeoutMs: number;
   retries: number;
 }
@@ -33,7 +30,7 @@ function errorSummary(error: RegistryError): LiveChecks['error'] {
   return { kind: error.kind, status: error.status ?? null, code: error.code ?? null, message: error.message };
 }
 
-/** Run reachability, whoami, version-exists and (on request) GitHub token scopes. */
+/** Run reachability, whoami and version-exists against the package's registry. */
 export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: LiveChecks; findings: Finding[] }> {
   const { resolution, manifestFile: file } = input;
   const registry = resolution.registry.url;
@@ -143,10 +140,6 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
     }
   }
 
-  // 4. A classic GitHub token's scopes, only when the user asked for it.
-  if (input.githubScopes && input.isGithubPackages && resolution.credential.class === 'secret') {
-    findings.push(...(await checkGithubScopes(input, live)));
-  }
   return { live, findings };
 }
 
@@ -164,8 +157,21 @@ function versionCheckFix(error: RegistryError): string {
   }
 }
 
-async function checkGithubScopes(input: LiveCheckInput, live: LiveChecks): Promise<Finding[]> {
+export interface GithubScopesInput {
+  resolution: PublishConfigResolution;
+  npmOptions: NpmFlatOptions;
+  manifestFile: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/**
+ * Read a classic GitHub token's scopes from the GitHub API, for
+ * `--github-scopes` only: it sends the registry token to a second service.
+ */
+export async function checkGithubScopes(input: GithubScopesInput, live: LiveChecks): Promise<Finding[]> {
   const { resolution, manifestFile: file } = input;
+  if (resolution.credential.class !== 'secret') return [];
   const shape = resolution.credential.shape;
   // GITHUB_TOKEN (ghs_) and fine-grained tokens have permissions, not OAuth scopes.
   if (shape === 'ghs_' || shape === 'github_pat_') return [];

@@ -1,0 +1,406 @@
+// `pubguard doctor` end to end: the built binary against a real Verdaccio,
+// with real .npmrc files in temporary folders.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
+import { startVerdaccio, type Verdaccio } from '../harness/verdaccio.js';
+
+const PLACEHOLDER = 'XXXXX-XXXXX-XXXXX-XXXXX';
+
+let registry: Verdaccio;
+let aliceToken: string;
+let bobToken: string;
+let root: string;
+let home: string;
+let githubApi: Server;
+let githubApiUrl: string;
+const githubRequests: Array<{ authorization?: string }> = [];
+
+interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built CLI without blocking this process, with a clean npm environment. */
+function doctor(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  const base: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: home,
+    NO_COLOR: '1',
+    // No user or global config from the machine running the tests.
+    NPM_CONFIG_USERCONFIG: join(home, 'no-user-npmrc'),
+    NPM_CONFIG_GLOBALCONFIG: join(home, 'no-global-npmrc'),
+    // Any request that would leave 127.0.0.1 goes to a closed local port instead.
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1',
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'doctor', ...args], { cwd, env: { ...base, ...env } as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** Write files under a new folder in the test root; keys are relative paths. */
+function project(name: string, files: Record<string, string>): string {
+  const folder = join(root, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileSync(join(folder, path), content);
+  }
+  return folder;
+}
+
+function manifest(name: string, version = '1.0.0', extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ name, version, main: 'index.js', ...extra }, null, 2);
+}
+
+function assertNoToken(run: CliRun, ...tokens: string[]): void {
+  for (const token of tokens) {
+    assert.ok(!run.stdout.includes(token), 'token in stdout');
+    assert.ok(!run.stderr.includes(token), 'token in stderr');
+  }
+}
+
+interface JsonReport {
+  packages: Array<{
+    name: string;
+    path: string;
+    verdict: string;
+    registry: { url: string; source: string };
+    credential: { class: string; shape: string | null; source: string; variable: string | null };
+    live: { reachable: boolean | null; whoami: string | null; versionExists: string | null; githubScopes: string[] | null; npmVersion: string | null };
+    tarball: { secretFiles: string[] } | null;
+    findings: Array<{ ruleId: string; severity: string; message: string; file: string; line: number }>;
+  }>;
+  summary: { packages: number; wouldFail: number };
+}
+
+function parse(run: CliRun): JsonReport {
+  return JSON.parse(run.stdout) as JsonReport;
+}
+
+function ruleIds(report: JsonReport, index = 0): string[] {
+  return report.packages[index]!.findings.map((finding) => finding.ruleId);
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pubguard-doctor-'));
+  home = join(root, 'home');
+  mkdirSync(home);
+  registry = await startVerdaccio();
+  aliceToken = await registry.login('alice');
+  bobToken = await registry.login('bob');
+  await registry.publish({ name: 'doctor-published', version: '1.0.0' }, aliceToken);
+
+  githubApi = createHttpServer((req, res) => {
+    githubRequests.push({ authorization: req.headers.authorization });
+    res.writeHead(200, { 'content-type': 'application/json', 'x-oauth-scopes': 'repo, read:packages' });
+    res.end('{}');
+  });
+  await new Promise<void>((resolve) => githubApi.listen(0, '127.0.0.1', resolve));
+  githubApiUrl = `http://127.0.0.1:${(githubApi.address() as { port: number }).port}`;
+});
+
+after(async () => {
+  await registry?.stop();
+  await new Promise<void>((resolve) => (githubApi ? githubApi.close(() => resolve()) : resolve()));
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+test('doctor passes with a good token', async () => {
+  const folder = project('good', { 'package.json': manifest('doctor-good'), 'index.js': 'module.exports = 1;\n', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const report = parse(run);
+  const entry = report.packages[0]!;
+  assert.equal(entry.verdict, 'ok');
+  assert.equal(entry.credential.class, 'secret');
+  assert.equal(entry.credential.shape, 'jwt');
+  assert.equal(entry.credential.source, '.npmrc:2');
+  assert.equal(entry.live.reachable, true);
+  assert.equal(entry.live.whoami, 'alice');
+  assert.equal(entry.live.versionExists, 'missing');
+  assert.deepEqual(ruleIds(report), []);
+  assertNoToken(run, aliceToken);
+});
+
+test('doctor text names registry and user', async () => {
+  const folder = project('good-text', { 'package.json': manifest('doctor-good-text'), 'index.js': '1;\n', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor([], folder);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, new RegExp(`registry +${registry.url.replace(/[.]/g, '\\.')} \\(registry from \\.npmrc:1\\)`));
+  assert.match(run.stdout, /whoami +alice/);
+  assert.match(run.stdout, /version +1\.0\.0 not published yet/);
+  assert.match(run.stdout, /verdict: ready to publish/);
+  assertNoToken(run, aliceToken);
+});
+
+test('doctor flags the placeholder token', async () => {
+  const folder = project('placeholder', { 'package.json': manifest('doctor-placeholder'), 'index.js': '1;\n', '.npmrc': `registry=${registry.url}\n` });
+  const userconfig = join(folder, '..', 'placeholder-user.npmrc');
+  writeFileSync(userconfig, `${registry.authKey()}=\${NODE_AUTH_TOKEN}\n`);
+  const run = await doctor(['--format', 'json'], folder, { NPM_CONFIG_USERCONFIG: userconfig, NODE_AUTH_TOKEN: PLACEHOLDER });
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.equal(report.packages[0]!.credential.class, 'placeholder');
+  assert.equal(report.packages[0]!.credential.variable, 'NODE_AUTH_TOKEN');
+  assert.equal(ruleIds(report)[0], 'token-placeholder');
+  assert.equal(report.packages[0]!.findings[0]!.line, 1);
+});
+
+test('doctor flags a literal unset variable', async () => {
+  const folder = project('unexpanded', {
+    'package.json': manifest('doctor-unexpanded'),
+    'index.js': '1;\n',
+    '.npmrc': `registry=${registry.url}\n${registry.authKey()}=\${NPM_TOKEN}\n`,
+  });
+  const run = await doctor([], folder, { NPM_TOKEN: undefined });
+  assert.equal(run.status, 1);
+  assert.match(run.stdout, /^ {2}\.npmrc:2:1: error: .*literal text "\$\{NPM_TOKEN\}".*\[token-unexpanded-variable\]$/m);
+  assert.match(run.stdout, /verdict: publish would fail: the credential npm will send/);
+});
+
+test('doctor flags a token for another host', async () => {
+  const other = await closedPort();
+  const folder = project('other-host', {
+    'package.json': manifest('doctor-other-host'),
+    'index.js': '1;\n',
+    '.npmrc': `registry=${registry.url}\n//127.0.0.1:${other}/:_authToken=${aliceToken}\n`,
+  });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.equal(report.packages[0]!.credential.class, 'other-host');
+  assert.equal(ruleIds(report)[0], 'token-missing');
+  assert.match(report.packages[0]!.findings[0]!.message, new RegExp(`//127\\.0\\.0\\.1:${other}/:_authToken`));
+  assertNoToken(run, aliceToken);
+});
+
+test('doctor reports 403 from an access rule', async () => {
+  // Only alice may read private-* packages on the test registry.
+  const folder = project('forbidden', { 'package.json': manifest('private-doctor'), 'index.js': '1;\n', '.npmrc': registry.npmrc(bobToken) });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  const entry = report.packages[0]!;
+  assert.equal(entry.live.whoami, 'bob');
+  assert.equal(entry.live.versionExists, 'unknown');
+  const finding = entry.findings.find((item) => item.ruleId === 'version-check-failed');
+  assert.ok(finding, JSON.stringify(entry.findings));
+  assert.match(finding.message, /HTTP 403: "user bob is not allowed to access package private-doctor"/);
+  assertNoToken(run, bobToken);
+});
+
+test('doctor reports an unreachable registry', async () => {
+  const port = await closedPort();
+  const folder = project('unreachable', {
+    'package.json': manifest('doctor-unreachable'),
+    'index.js': '1;\n',
+    '.npmrc': `registry=http://127.0.0.1:${port}/\n//127.0.0.1:${port}/:_authToken=${aliceToken}\n`,
+  });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.equal(report.packages[0]!.live.reachable, false);
+  assert.deepEqual(ruleIds(report), ['registry-unreachable']);
+  assert.match(report.packages[0]!.findings[0]!.message, /connection refused \(ECONNREFUSED\)/);
+  assertNoToken(run, aliceToken);
+});
+
+test('doctor reports an already published version', async () => {
+  const folder = project('published', { 'package.json': manifest('doctor-published'), 'index.js': '1;\n', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.equal(report.packages[0]!.live.versionExists, 'exists');
+  assert.deepEqual(ruleIds(report), ['version-already-published']);
+});
+
+test('doctor reports a token the registry ignores', async () => {
+  const folder = project('bad-token', { 'package.json': manifest('doctor-bad-token'), 'index.js': '1;\n', '.npmrc': registry.npmrc('not-a-valid-registry-token') });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  assert.deepEqual(ruleIds(parse(run)), ['token-rejected']);
+  assertNoToken(run, 'not-a-valid-registry-token');
+});
+
+test('doctor replays the cd-into-package incident', async () => {
+  const repo = project('incident', {
+    'package.json': manifest('doctor-frontend'),
+    'index.js': '1;\n',
+    '.npmrc': registry.npmrc(aliceToken),
+    'packages/backend/package.json': manifest('doctor-backend'),
+    'packages/backend/index.js': '1;\n',
+  });
+  // What setup-node writes to $RUNNER_TEMP/.npmrc with registry-url set.
+  const userconfig = join(root, 'incident-user.npmrc');
+  writeFileSync(userconfig, `${registry.authKey()}=\${NODE_AUTH_TOKEN}\nregistry=${registry.url}\n`);
+  const env = { NPM_CONFIG_USERCONFIG: userconfig, NODE_AUTH_TOKEN: PLACEHOLDER };
+
+  const fromRoot = await doctor(['--format', 'json', '.'], repo, env);
+  assert.equal(fromRoot.status, 0, fromRoot.stdout);
+  assert.equal(parse(fromRoot).packages[0]!.live.whoami, 'alice');
+
+  const fromBackend = await doctor([], join(repo, 'packages', 'backend'), env);
+  assert.equal(fromBackend.status, 1);
+  assert.match(fromBackend.stdout, /\[token-placeholder\]/);
+  assert.match(fromBackend.stdout, /incident\/\.npmrc:2", but npm does not read that file/);
+  assertNoToken(fromBackend, aliceToken);
+  assertNoToken(fromRoot, aliceToken);
+});
+
+test('doctor checks every workspace', async () => {
+  const repo = project('workspaces', {
+    'package.json': JSON.stringify({ name: 'ws-root', version: '1.0.0', private: true, workspaces: ['packages/*'] }),
+    '.npmrc': registry.npmrc(aliceToken),
+    'packages/a/package.json': manifest('doctor-ws-a'),
+    'packages/a/index.js': '1;\n',
+    'packages/b/package.json': manifest('doctor-published'),
+    'packages/b/index.js': '1;\n',
+  });
+  const run = await doctor(['--format', 'json'], repo);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.deepEqual(report.packages.map((entry) => [entry.path, entry.verdict]).sort(), [
+    ['packages/a', 'ok'],
+    ['packages/b', 'would-fail'],
+  ]);
+  assert.equal(report.summary.wouldFail, 1);
+});
+
+test('doctor flags secret files in the tarball', async () => {
+  const folder = project('secrets', {
+    'package.json': manifest('doctor-secrets'),
+    'index.js': '1;\n',
+    '.env.production': 'KEY=value\n',
+    'keys/id_rsa': 'not a real key\n',
+    'server.pem': 'not a real certificate\n',
+    '.npmrc': registry.npmrc(aliceToken),
+  });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 0, 'a warning does not make the publish fail');
+  const entry = parse(run).packages[0]!;
+  assert.deepEqual(entry.tarball?.secretFiles.sort(), ['.env.production', 'keys/id_rsa', 'server.pem']);
+  assert.equal(entry.findings[0]?.ruleId, 'tarball-secret-file');
+  assert.equal(entry.findings[0]?.severity, 'warning');
+});
+
+test('doctor flags a private package given by path', async () => {
+  const folder = project('private', { 'package.json': manifest('doctor-private', '1.0.0', { private: true }), 'index.js': '1;\n' });
+  const run = await doctor(['--offline', '--format', 'json', '.'], folder);
+  assert.equal(run.status, 1);
+  const finding = parse(run).packages[0]!.findings[0]!;
+  assert.equal(finding.ruleId, 'package-private');
+  assert.equal(finding.line, 5);
+});
+
+test('doctor applies GitHub Packages rules offline', async () => {
+  const token = 'github_pat_11AAAAAAA0aaaaaaaaaaaa_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+  const folder = project('github-rules', {
+    'package.json': manifest('unscoped-name'),
+    'index.js': '1;\n',
+    '.npmrc': `registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${token}\n`,
+  });
+  const run = await doctor(['--offline', '--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const ids = ruleIds(parse(run));
+  assert.ok(ids.includes('github-packages-unscoped'), ids.join());
+  assert.ok(ids.includes('github-packages-fine-grained-token'), ids.join());
+  assert.ok(ids.includes('github-packages-no-repository'), ids.join());
+  assertNoToken(run, token);
+});
+
+test('doctor flags a scope that is not the owner', async () => {
+  const folder = project('github-owner', {
+    'package.json': manifest('@someone/pkg', '1.0.0', { repository: 'https://github.com/other-org/pkg.git' }),
+    'index.js': '1;\n',
+    '.npmrc': '@someone:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${GITHUB_TOKEN}\n',
+  });
+  const run = await doctor(['--offline', '--format', 'json'], folder, { GITHUB_TOKEN: 'ghs_0123456789abcdefghijABCDEFGHIJ0123' });
+  assert.equal(run.status, 1);
+  const ids = ruleIds(parse(run));
+  assert.deepEqual(ids, ['github-packages-scope-owner-mismatch']);
+});
+
+test('doctor --github-scopes asks the GitHub API', async () => {
+  const token = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
+  const folder = project('github-scopes', {
+    'package.json': manifest('@owner/pkg', '1.0.0', { repository: 'github:owner/pkg' }),
+    'index.js': '1;\n',
+    '.npmrc': `@owner:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${token}\n`,
+  });
+  const withoutFlag = await doctor(['--offline', '--format', 'json'], folder, { GITHUB_API_URL: githubApiUrl });
+  assert.equal(withoutFlag.status, 0, withoutFlag.stdout);
+  assert.equal(githubRequests.length, 0);
+
+  const run = await doctor(['--offline', '--github-scopes', '--format', 'json'], folder, { GITHUB_API_URL: githubApiUrl });
+  assert.equal(run.status, 1);
+  assert.equal(githubRequests.length, 1);
+  assert.equal(githubRequests[0]?.authorization, `token ${token}`);
+  const entry = parse(run).packages[0]!;
+  assert.deepEqual(entry.live.githubScopes, ['repo', 'read:packages']);
+  assert.deepEqual(ruleIds(parse(run)), ['github-token-missing-write-packages']);
+  assertNoToken(run, token);
+});
+
+/** A folder with a fake npm install of `version`, found on PATH as npm's is. */
+function fakeNpm(version: string): string {
+  const prefix = join(root, `npm-${version}`);
+  const npmDir = join(prefix, 'lib', 'node_modules', 'npm');
+  mkdirSync(join(npmDir, 'bin'), { recursive: true });
+  mkdirSync(join(prefix, 'bin'), { recursive: true });
+  writeFileSync(join(npmDir, 'package.json'), JSON.stringify({ name: 'npm', version }));
+  writeFileSync(join(npmDir, 'bin', 'npm-cli.js'), '#!/usr/bin/env node\n');
+  chmodSync(join(npmDir, 'bin', 'npm-cli.js'), 0o755);
+  symlinkSync(join(npmDir, 'bin', 'npm-cli.js'), join(prefix, 'bin', 'npm'));
+  return join(prefix, 'bin');
+}
+
+test('doctor needs npm 11.5.1 for trusted publishing', async () => {
+  const folder = project('trusted-old', { 'package.json': manifest('doctor-trusted'), 'index.js': '1;\n', '.npmrc': 'registry=https://registry.npmjs.org/\n' });
+  const oidc = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/oidc', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'unused' };
+
+  const old = await doctor(['--offline', '--format', 'json'], folder, { ...oidc, PATH: fakeNpm('10.9.2') });
+  assert.equal(old.status, 1);
+  assert.deepEqual(ruleIds(parse(old)), ['trusted-publishing-npm-too-old']);
+  assert.equal(parse(old).packages[0]!.live.npmVersion, '10.9.2');
+
+  const recent = await doctor(['--offline', '--format', 'json'], folder, { ...oidc, PATH: fakeNpm('11.6.0') });
+  assert.equal(recent.status, 0, recent.stdout);
+  assert.deepEqual(ruleIds(parse(recent)), ['trusted-publishing-ready']);
+
+  const noOidc = await doctor(['--offline', '--format', 'json'], folder, { PATH: fakeNpm('11.6.1') });
+  assert.equal(noOidc.status, 1);
+  assert.deepEqual(ruleIds(parse(noOidc)), ['token-missing']);
+});
+
+test('doctor rejects a bad --format', async () => {
+  const run = await doctor(['--format', 'xml'], root);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /invalid --format "xml"/);
+});
