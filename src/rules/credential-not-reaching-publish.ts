@@ -11,7 +11,7 @@ import {
   spanOfVariable,
 } from '../npmconfig/rule-support.js';
 import { displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
-import type { Anchor, RuleContext } from './context.js';
+import { locate, type Anchor, type RuleContext } from './context.js';
 import { defineRule } from './types.js';
 
 /**
@@ -104,6 +104,16 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     related.push({ at: publish.setupNode.registryUrlValue, label: 'setup-node writes the user config here' });
   }
 
+  // Several facts can point at the same line (setup-node writes the config and exports the variable).
+  const seen = new Set<string>();
+  const distinct = related.filter(({ at }) => {
+    const location = locate(at);
+    const key = `${location.file}:${location.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+
   return context.finding({
     at: publish.span,
     step: publish.step,
@@ -120,7 +130,7 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
       folder: publish.cwd,
       client: resolution.client,
     },
-    related,
+    related: distinct,
   });
 }
 

@@ -1,0 +1,1 @@
+export const console = 'harbor console';
