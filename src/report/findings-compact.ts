@@ -1,8 +1,8 @@
 import { findingHeadline, summaryLine, type FindingsReport } from './findings-summary.js';
 
-/** One line per finding (`path:line:col: severity: message [rule-id]`) and the summary line. */
+/** One line per unsuppressed finding (`path:line:col: severity: message [rule-id]`) and the summary line. */
 export function renderFindingsCompact(report: FindingsReport): string {
-  const lines = report.findings.map(findingHeadline);
+  const lines = report.findings.filter((finding) => !finding.suppressed).map(findingHeadline);
   lines.push(summaryLine(report));
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,8 @@
  * The default `check` output: per finding the grep-able headline, a code
  * frame with labelled underlines for the primary and related locations, then
  * `fix:` and `docs:` lines; blocks are separated by a blank line and a single
- * summary line closes the output.
+ * summary line closes the output. Suppressed findings are counted in the
+ * summary, not shown.
  */
 import type { Finding, Location } from './finding.js';
 import { findingHeadline, summaryLine, type FindingsReport } from './findings-summary.js';
@@ -17,14 +18,14 @@ const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: 
 
 export function renderFindingsText(report: FindingsReport, options: TextOptions): string {
   const paint = (code: string, text: string) => (options.color ? `${code}${text}${COLORS.reset}` : text);
-  const blocks = report.findings.map((finding) => {
+  // Suppressed findings are only counted here; json and sarif list them.
+  const blocks = report.findings.filter((finding) => !finding.suppressed).map((finding) => {
     const lines: string[] = [paint(COLORS.bold, colorSeverity(findingHeadline(finding), finding, options.color))];
     lines.push(...frame(report, finding, finding.label ?? '', paint));
     for (const related of finding.related) {
-      lines.push(paint(COLORS.dim, `  ${related.file}:${related.line}:${related.column}: ${related.label ?? 'related'}`));
+      lines.push(paint(COLORS.dim, `  related: ${related.file}:${related.line}:${related.column}`));
       lines.push(...frame(report, related, related.label ?? '', paint));
     }
-    if (finding.suppressed && finding.suppressedBy) lines.push(`  suppressed by ${finding.suppressedBy}`);
     lines.push(`  fix: ${finding.fix}`);
     lines.push(`  docs: ${finding.docs}`);
     return lines.join('\n');
