@@ -141,8 +141,8 @@ function sortBySeverity(findings: Finding[]): Finding[] {
 }
 
 /**
- * The credential verdict, with the same wording `pubguard publish` uses
- * before an upload (its preflight), so both say the same thing.
+ * The credential verdict, from the check `pubguard publish` runs before an
+ * upload (its preflight), so both report the same cause in the same words.
  */
 function credentialFindings(cwd: string, context: PackageContext, resolution: PublishConfigResolution, env: NodeJS.ProcessEnv): Finding[] {
   const findings: Finding[] = [];

@@ -1,6 +1,6 @@
 /**
  * `doctor` output: a text block per package (what npm will do, what the
- * registry said, then the findings with the check verb's grep-able
+ * registry returned, then the findings with the check verb's grep-able
  * headline), or the JSON documented in docs/json-output.md.
  */
 import { findingToJson } from '../report/findings-json.js';

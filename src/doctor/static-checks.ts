@@ -106,7 +106,9 @@ export function isNpmjsRegistry(url: string): boolean {
 
 /** Owner from a `repository` field: `owner/repo`, `github:owner/repo`, or a github.com URL. */
 export function repositoryOwner(repository: unknown): string | null {
-  const raw = typeof repository === 'string' ? repository : repository && typeof repository === 'object' ? (repository as { url?: unknown }).url : null;
+  let raw: unknown = null;
+  if (typeof repository === 'string') raw = repository;
+  else if (repository && typeof repository === 'object') raw = (repository as { url?: unknown }).url;
   if (typeof raw !== 'string') return null;
   const shorthand = /^(?:github:)?([A-Za-z0-9-]+)\/[A-Za-z0-9._-]+$/.exec(raw.trim());
   if (shorthand) return shorthand[1]!;
@@ -324,8 +326,9 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** A path relative to `cwd` when inside it, else absolute, with `/` separators. */
+/** Return `file` relative to `cwd` when inside it, else absolute, with `/` separators. */
 export function displayPath(cwd: string, file: string): string {
-  const relativePath = file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file === cwd ? '.' : file;
+  if (file === cwd) return '.';
+  const relativePath = file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
   return relativePath.split('\\').join('/');
 }

@@ -1,6 +1,6 @@
 /**
  * The `doctor` report: per package, what the client will do (registry,
- * credential), what the registry says (reachable, whoami, version), what
+ * credential), what the registry returns (reachable, whoami, version), what
  * the tarball holds, and the findings with their verdict.
  */
 import type { Finding } from '../report/finding.js';
@@ -22,7 +22,7 @@ export interface DoctorOptions {
   retries?: number;
 }
 
-/** The answer of one live check, `null` when it was not run. */
+/** Results of the live checks; each field is `null` when that check did not run. */
 export interface LiveChecks {
   /** True when the registry responded; null when not asked (offline). */
   reachable: boolean | null;
@@ -70,7 +70,7 @@ export interface DoctorPackageReport {
   live: LiveChecks;
   tarball: TarballSummary | null;
   findings: Finding[];
-  /** `would-fail` when an error finding says the publish would fail, else `ok`. */
+  /** `would-fail` when an error finding means the publish would fail, else `ok`. */
   verdict: 'ok' | 'would-fail';
 }
 

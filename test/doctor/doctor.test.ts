@@ -368,7 +368,7 @@ test('doctor --github-scopes asks the GitHub API', async () => {
   assertNoToken(run, token);
 });
 
-/** A folder with a fake npm install of `version`, found on PATH as npm's is. */
+/** Create a fake npm install of `version` and return the bin folder to put on PATH. */
 function fakeNpm(version: string): string {
   const prefix = join(root, `npm-${version}`);
   const npmDir = join(prefix, 'lib', 'node_modules', 'npm');
