@@ -32,6 +32,11 @@ let parserPromise: Promise<ParserType> | null = null;
 // The grammar loads once per process; parsing a run block then takes well under a millisecond.
 async function getParser(): Promise<ParserType> {
   parserPromise ??= (async () => {
+    // NOTE: V8 otherwise recompiles the grammar's WASM with its optimising tier
+    // in the background, and the process waits about half a second for that at
+    // exit; the baseline tier parses a run block fast enough.
+    const { setFlagsFromString } = await import('node:v8');
+    setFlagsFromString('--liftoff-only');
     const { Parser, Language } = await import('web-tree-sitter');
     const require = createRequire(import.meta.url);
     await Parser.init();

@@ -75,6 +75,7 @@ export class LineScanner {
   private previousPrefix: Buffer | null = null;
   private job: string | null;
   private step: string | null;
+  private wantsAll: boolean;
 
   constructor(
     private readonly sink: LogSink,
@@ -85,6 +86,7 @@ export class LineScanner {
   ) {
     this.job = job;
     this.step = step;
+    this.wantsAll = sink.wantsEveryLine();
   }
 
   /** Feed the next chunk of bytes. */
@@ -141,9 +143,10 @@ export class LineScanner {
 
     let content = start;
     if (this.format === 'gh-run-view') content = this.readGhColumns(buffer, start, end);
-    content = skipTimestamp(buffer, content, end);
+    if (buffer[content + 4] === 0x2d) content = skipTimestamp(buffer, content, end);
 
-    const wantsAll = this.sink.wantsEveryLine();
+    // The sink's wish changes only when it receives a line, so it is asked once per delivered line.
+    const wantsAll = this.wantsAll;
     if (!wantsAll && MARKER_FIRST_BYTES[buffer[content] ?? 0] !== 1 && !isPnpmErrorStart(buffer, content, end)) return;
 
     let text = buffer.toString('utf8', content, end);
@@ -152,6 +155,7 @@ export class LineScanner {
       if (!wantsAll && !isMarkerText(text)) return;
     }
     this.sink.line({ file: this.file, line: this.lineNumber, text, job: this.job, step: this.step });
+    this.wantsAll = this.sink.wantsEveryLine();
   }
 
   // `gh run view --log` prefixes every line with `job<TAB>step<TAB>`. The job
@@ -177,6 +181,7 @@ export class LineScanner {
         job: this.job,
         step: this.step,
       });
+      this.wantsAll = this.sink.wantsEveryLine();
     }
     return secondTab + 1;
   }
