@@ -40,9 +40,14 @@ function colorSeverity(headline: string, finding: Finding, color: boolean): stri
 }
 
 /** A source frame: numbered lines with a `^~~~` underline under the span and its label. */
-function frame(report: FindingsReport, location: Location, label: string, paint: (code: string, text: string) => string): string[] {
-  const source = report.sources.get(location.file);
-  if (!source || location.line < 1 || location.line > source.lineCount) return [];
+function frame(report: FindingsReport, span: Location, label: string, paint: (code: string, text: string) => string): string[] {
+  const source = report.sources.get(span.file);
+  if (!source || span.line < 1 || span.line > source.lineCount) return [];
+  // A span that ends at the start of a line (a YAML mapping with its line break) ends on the line before.
+  const location =
+    span.endLine > span.line && span.endColumn === 1
+      ? { ...span, endLine: span.endLine - 1, endColumn: source.lineText(span.endLine - 1).length + 1 }
+      : span;
   const last = Math.min(location.endLine, location.line + MAX_FRAME_LINES - 1, source.lineCount);
   const width = String(last).length;
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import type { Finding } from '../report/finding.js';
-import type { Job, PackageManifest } from '../workflow/model.js';
+import type { Job } from '../workflow/model.js';
 import { permissionOf } from '../workflow/model.js';
 import { findPublishCommands, stepPublishes } from '../workflow/publish-steps.js';
 import { getNode } from '../workflow/yaml-nodes.js';
@@ -7,11 +7,11 @@ import type { Anchor, RuleContext } from './context.js';
 import { defineRule } from './types.js';
 
 /**
- * npm signs provenance with an OIDC token from GitHub, which a job gets only
- * with `permissions: id-token: write`. Without it `npm publish --provenance`
- * fails (npm reports that provenance generation needs the
- * ACTIONS_ID_TOKEN_REQUEST_URL variable, which GitHub sets only with that
- * permission). Provenance is requested by `--provenance`,
+ * npm signs provenance with an OIDC token from GitHub, which a job can
+ * request only with `permissions: id-token: write` (GitHub sets
+ * ACTIONS_ID_TOKEN_REQUEST_URL only then). Without it npm stops with EUSAGE
+ * "Provenance generation in GitHub Actions requires "write" access to the
+ * "id-token" permission". Provenance is requested by `--provenance`,
  * `NPM_CONFIG_PROVENANCE=true`, `provenance=true` in an `.npmrc`, or
  * `publishConfig.provenance` in package.json.
  */
@@ -46,7 +46,7 @@ export const rule = defineRule({
       for (const manifest of manifests) {
         const node = getNode(manifest.document, getNode(manifest.document, manifest.document.contents, 'publishConfig'), 'provenance');
         const at: Anchor = node ? { file: manifest.file, node } : manifest.file.spanOf(0, 1);
-        findings.push(report(context, job, at, `\`publishConfig.provenance\` of ${JSON.stringify(manifest.name ?? manifest.file.path)}`, permission, firstPublish, manifest));
+        findings.push(report(context, job, at, `\`publishConfig.provenance\` of ${JSON.stringify(manifest.name ?? manifest.file.path)}`, permission, firstPublish));
       }
       for (const entry of npmrcEntries) {
         findings.push(report(context, job, entry.span, `\`provenance=true\` in ${JSON.stringify(entry.span.file)}`, permission, firstPublish));
@@ -78,16 +78,15 @@ function report(
   request: string,
   permission: string,
   step: Job['steps'][number],
-  manifest?: PackageManifest,
 ): Finding {
   const related = [{ at: step as Anchor, label: 'publishes here' }];
   if (job.permissions.span) related.push({ at: job.permissions.span, label: 'permissions declared here' });
   return context.finding({
     at,
-    step: manifest ? step : step,
+    step,
     job,
     label: 'provenance requested here',
-    message: `${request} asks npm for provenance in job ${JSON.stringify(job.id)}, but ${permission}: npm cannot get the OIDC token it signs provenance with, so the publish fails`,
+    message: `${request} asks npm for provenance in job ${JSON.stringify(job.id)}, but ${permission}: npm cannot get the OIDC token it signs provenance with, so the publish fails with EUSAGE`,
     fix: `add \`id-token: write\` to the \`permissions:\` of job ${JSON.stringify(job.id)} (keep \`contents: read\` and any other scope the job needs)`,
     args: { request, permissionsDeclaredAt: job.permissions.declaredAt },
     related,

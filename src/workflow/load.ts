@@ -148,7 +148,10 @@ class Loader {
     const top = resolveNode(document, document.contents);
     const jobsNode = isMap(top) ? getNode(document, top, 'jobs') : null;
     if (!isMap(top) || !isMap(jobsNode)) {
-      const at = spanOfNode(file, top) ?? file.spanOf(0, 0);
+      // Point at the first line of the content, not the whole document.
+      const start = top?.range?.[0] ?? 0;
+      const lineEnd = file.text.indexOf('\n', start);
+      const at = file.spanOf(start, lineEnd === -1 ? file.text.length : lineEnd);
       this.problem(path, 'not-a-workflow', 'not a workflow: the top level must be a mapping with a `jobs:` mapping', at);
       return;
     }
