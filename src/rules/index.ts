@@ -18,6 +18,10 @@ import { rule as projectNpmrcShadowsCiCredential } from './project-npmrc-shadows
 import { rule as setupNodeTokenIsNotRegistryAuth } from './setup-node-token-is-not-registry-auth.js';
 import { rule as trustedPublishingNotPossible } from './trusted-publishing-not-possible.js';
 
+import { rule as errorIgnored } from './error-ignored.js';
+import { rule as existenceCheckHidesErrors } from './existence-check-hides-errors.js';
+import { rule as pipelineHidesFailure } from './pipeline-hides-failure.js';
+import { rule as pipelineStatusCheckMissesFailure } from './pipeline-status-check-misses-failure.js';
 export const RULES: Rule[] = [
   continueOnErrorHidesReleaseFailure,
   invalidWorkflowYaml,
@@ -31,4 +35,8 @@ export const RULES: Rule[] = [
   projectNpmrcShadowsCiCredential,
   setupNodeTokenIsNotRegistryAuth,
   trustedPublishingNotPossible,
+  errorIgnored,
+  existenceCheckHidesErrors,
+  pipelineHidesFailure,
+  pipelineStatusCheckMissesFailure,
 ];

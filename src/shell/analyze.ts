@@ -943,8 +943,8 @@ class ScriptWalker {
       if (!query.versioned && query.field !== 'version' && query.field !== 'versions') continue;
       const command = this.commands[id]!;
       const pipeline = this.pipelines[command.pipeline.id]!;
-      const lastElement = command.pipeline.index === command.pipeline.length - 1;
-      const statusTest = lastElement || pipeline.options.pipefail ? pipeline.statusTest : null;
+      // `if npm view … | grep -q …` decides on the pipeline's status, whichever command it carries.
+      const statusTest = pipeline.statusTest && pipeline.statusTest.kind !== 'and' ? pipeline.statusTest : null;
       const capture = command.stdout === 'captured' ? this.captureSpan(command) : null;
       const stderrDiscarded = command.stderr === 'null' ? this.discardRedirect(command) : null;
       if (!statusTest && !capture) continue;

@@ -10,6 +10,17 @@
 export { analyzeScript, analyzeScriptSync, classifyHandler, type AnalyzeOptions, type ScriptLookup } from './analyze.js';
 export { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPublishLookup } from './commands.js';
 export { detectConfigSet, parseGithubEnvContent, printedContent, writtenFileKind, type GithubEnvEntry } from './effects.js';
+export {
+  findIgnoredFailures,
+  findPipelineFailures,
+  findUnsafeExistenceChecks,
+  excerpt,
+  roleOf,
+  type CommandRole,
+  type IgnoredFailure,
+  type PipelineFailure,
+  type UnsafeExistenceCheck,
+} from './failures.js';
 export { loadBashParser, maskExpressions } from './parser.js';
 export { formatPath, joinPath, resolvePath } from './paths.js';
 export { literalText, segmentsToString } from './words.js';
