@@ -83,6 +83,13 @@ export interface SimulatedPublish {
   variableSource: VariableSource | null;
   /** The project config npm reads here, relative to the repository root, and whether it exists. */
   projectConfig: { path: string; exists: boolean } | null;
+  /**
+   * Why npm's local prefix (whose `.npmrc` is the project config) is where
+   * it is: the folder has its own package.json, a folder above it has the
+   * nearest one, a workspace root above it lists it, or no package.json was
+   * found up to the filesystem root, so the folder itself counts.
+   */
+  localPrefixReason: 'own-manifest' | 'nearest-manifest' | 'workspace-root' | 'no-manifest' | null;
   /** Files in the workspace that hold a credential for the target registry but that the client does not read here. */
   unreadCredentialFiles: Array<{ path: string; line: number; origin: LineOrigin }>;
   /** The last setup-node step with `registry-url` before the publish. */
@@ -169,7 +176,13 @@ function loadRepositoryFiles(state: RunnerState): void {
   if (packages.yarnrc) add(packages.yarnrc.file.path, packages.yarnrc.file.text);
 }
 
-/** Add the repository's package.json files on the way from `folder` up to the root, read on demand. */
+/**
+ * Add the repository's package.json, .npmrc and .yarnrc.yml files on the way
+ * from `folder` up to the root, read on demand.
+ * TODO: `npm ci` and `npm install` steps create `node_modules`, which also
+ * makes a folder npm's local prefix; that matters only for a folder without
+ * its own package.json and is not modelled yet.
+ */
 function loadManifestsAbove(state: RunnerState, folder: string): void {
   let current = folder;
   for (;;) {
@@ -510,6 +523,7 @@ async function resolveAt(
     registryLine: null,
     variableSource: null,
     projectConfig: null,
+    localPrefixReason: null,
     unreadCredentialFiles: [],
     setupNode: state.setupNode,
     env: envSources,
@@ -569,6 +583,7 @@ async function resolveAt(
     if (resolution.credential.variable) result.variableSource = env.get(resolution.credential.variable)?.source ?? null;
     const project = resolution.configFiles.find((file) => file.level === 'project');
     if (project) result.projectConfig = { path: repoPath(project.file), exists: project.exists };
+    result.localPrefixReason = localPrefixReason(state, resolution, cwd, repoPath);
     result.unreadCredentialFiles = findUnreadCredentialFiles(state, resolution, repoPath, toReal);
 
     result.resolution = mapResolutionPaths(resolution, repoPath);
@@ -576,6 +591,30 @@ async function resolveAt(
     await rm(temp, { recursive: true, force: true });
   }
   return result;
+}
+
+function localPrefixReason(
+  state: RunnerState,
+  resolution: PublishConfigResolution,
+  cwd: string,
+  repoPath: (file: string) => string,
+): SimulatedPublish['localPrefixReason'] {
+  if (!resolution.localPrefix) return null;
+  const prefix = repoPath(resolution.localPrefix);
+  const hasManifest = state.files.has(posix.join(WORKSPACE, prefix, 'package.json'));
+  if (prefix === cwd) return hasManifest ? 'own-manifest' : 'no-manifest';
+  // npm moves the prefix above the nearest package.json only for a workspace root that lists the folder.
+  const nearest = nearestManifest(state, cwd);
+  return nearest !== null && nearest !== prefix ? 'workspace-root' : 'nearest-manifest';
+}
+
+function nearestManifest(state: RunnerState, folder: string): string | null {
+  let current = folder;
+  for (;;) {
+    if (state.files.has(posix.join(WORKSPACE, current, 'package.json'))) return current;
+    if (current === '') return null;
+    current = posix.dirname(current) === '.' ? '' : posix.dirname(current);
+  }
 }
 
 /** `.npmrc` files in the workspace with a credential for the target registry that the client does not read. */

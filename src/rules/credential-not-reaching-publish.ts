@@ -89,7 +89,7 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
       resolution.client === 'yarn-berry'
         ? 'Yarn 2+ does not read `.npmrc`'
         : publish.projectConfig
-          ? `npm's project config here is ${JSON.stringify(publish.projectConfig.path)}${publish.projectConfig.exists ? '' : ' (absent)'}, because ${folder} has its own package.json and no workspace root above it lists it`
+          ? `npm's project config here is ${JSON.stringify(publish.projectConfig.path)}${publish.projectConfig.exists ? '' : ' (absent)'}, ${prefixReason(publish)}`
           : 'npm does not read it from this folder';
     parts.push(`the token in ${JSON.stringify(unread.path)}${writer} is not read: ${reason}`);
     related.push({ at: spanOfLine(context.repository, unread.origin), label: 'token written here, not read by this publish' });
@@ -132,6 +132,21 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     },
     related: distinct,
   });
+}
+
+/** Why the project config is that file, in npm's local-prefix terms. */
+function prefixReason(publish: SimulatedPublish): string {
+  const folder = describeFolder(publish.cwd);
+  switch (publish.localPrefixReason) {
+    case 'own-manifest':
+      return `because ${folder} has its own package.json and no workspace root above it lists it`;
+    case 'no-manifest':
+      return `because no folder from ${folder} up holds a package.json or node_modules, so npm takes ${folder} itself as the project`;
+    case 'workspace-root':
+      return 'because that is the workspace root that lists the package';
+    default:
+      return `because that is the nearest folder above ${folder} with a package.json`;
+  }
 }
 
 function fixFor(publish: SimulatedPublish): string {

@@ -76,7 +76,7 @@ export const rule = defineRule({
           job: publish.job,
           confidence,
           label: 'publishes with OIDC',
-          message: `job ${JSON.stringify(publish.job.id)} means to publish ${JSON.stringify(publish.resolution?.packageName ?? 'the package')} to npmjs.org with trusted publishing (\`id-token: write\`, no token given), but ${reasons.join('; and ')}`,
+          message: `job ${JSON.stringify(publish.job.id)} means to publish ${publish.resolution?.packageName ? JSON.stringify(publish.resolution.packageName) : 'the package'} to npmjs.org with trusted publishing (\`id-token: write\`, no token given), but ${reasons.join('; and ')}`,
           fix: `${fixes.join('; ')}; and register a trusted publisher on npmjs.com for this repository with workflow file ${JSON.stringify(workflowFile)}`,
           args: { npmVersion: npm.version, npmSource: npm.source, selfHosted: publish.job.runsOn.selfHosted, workflowFile },
           related,
@@ -138,13 +138,14 @@ async function npmInstalledBy(step: Step): Promise<JobNpm | null> {
     const words = command.argv.map((word) => word.text ?? '');
     if (words[0] !== 'npm' || !['install', 'i', 'add'].includes(words[1] ?? '')) continue;
     if (!words.includes('-g') && !words.includes('--global')) continue;
-    const spec = words.find((word) => word === 'npm' || word.startsWith('npm@'));
-    if (!spec || words.indexOf(spec) < 2) continue;
+    const specIndex = words.findIndex((word, index) => index >= 2 && (word === 'npm' || word.startsWith('npm@')));
+    if (specIndex === -1) continue;
+    const spec = words[specIndex]!;
     const version = npmFromInstallSpec(spec === 'npm' ? 'latest' : spec.slice('npm@'.length));
     found = {
       version,
       source: 'npm-install',
-      description: `\`${words.slice(0, words.indexOf(spec) + 1).join(' ')}\``,
+      description: `\`${words.slice(0, specIndex + 1).join(' ')}\``,
       at: { script: step.run, start: command.span.start, end: command.span.end },
     };
   }
