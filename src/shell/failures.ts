@@ -66,10 +66,12 @@ export function findPipelineFailures(analysis: ScriptAnalysis): PipelineFailure[
         .find((candidate) => candidate.failure.kind === 'lost-in-pipeline' && roleOf(analysis, candidate) !== null && !existenceChecks.has(candidate.id));
       if (!command) continue;
 
-      const reads = pipeline.pipestatusReads.filter((read) => read.index === null || read.index === '@' || read.index === '*' || read.index === String(index));
-      if (reads.some((read) => read.fresh)) continue;
-      const stale = reads.find((read) => !read.fresh) ?? null;
       const test = pipeline.statusTest && pipeline.statusTest.kind !== 'and' ? pipeline.statusTest : null;
+      const reads = pipeline.pipestatusReads.filter((read) => read.index === null || read.index === '@' || read.index === '*' || read.index === String(index));
+      // A read inside the branch that the pipeline's own test guards never runs when only the command fails.
+      const guarded = (read: PipestatusRead) => test?.handler != null && read.span.start >= test.handler.span.start && read.span.end <= test.handler.span.end;
+      if (reads.some((read) => read.fresh && !guarded(read))) continue;
+      const stale = reads.find((read) => !read.fresh && !guarded(read)) ?? null;
       const lastId = Math.max(...pipeline.elementCommands.flat());
       found.push({
         kind: test || stale ? 'check-misses' : 'hidden',
