@@ -71,8 +71,17 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
     return { live, findings };
   }
 
-  // 2. Who is the credential? Only a real value is worth asking about: the
-  //    credential findings already explain placeholders and empty values.
+  // 2 and 3 run together: who the credential is, and whether the version is there.
+  const [whoamiFindings, versionFindings] = await Promise.all([checkWhoami(client, input, live), checkVersion(client, input, live)]);
+  findings.push(...whoamiFindings, ...versionFindings);
+  return { live, findings };
+}
+
+/** Ask whoami with a real credential: the credential findings already explain placeholders and empty values. */
+async function checkWhoami(client: RegistryClient, input: LiveCheckInput, live: LiveChecks): Promise<Finding[]> {
+  const { resolution, manifestFile: file } = input;
+  const registry = resolution.registry.url;
+  const findings: Finding[] = [];
   if (resolution.credential.class === 'secret') {
     try {
       live.whoami = await client.whoami();
@@ -105,8 +114,14 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
       );
     }
   }
+  return findings;
+}
 
-  // 3. Is this exact version already there?
+/** Look up this exact version; a failed lookup is an error, never "not published". */
+async function checkVersion(client: RegistryClient, input: LiveCheckInput, live: LiveChecks): Promise<Finding[]> {
+  const registry = input.resolution.registry.url;
+  const file = input.manifestFile;
+  const findings: Finding[] = [];
   if (input.name && input.version) {
     const spec = `${input.name}@${input.version}`;
     try {
@@ -139,8 +154,7 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
       );
     }
   }
-
-  return { live, findings };
+  return findings;
 }
 
 function versionCheckFix(error: RegistryError): string {

@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { startVerdaccio, type Verdaccio } from '../harness/verdaccio.js';
+import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 
 const PLACEHOLDER = 'XXXXX-XXXXX-XXXXX-XXXXX';
 
 let registry: Verdaccio;
+let proxy: FaultProxy;
 let aliceToken: string;
 let bobToken: string;
 let root: string;
@@ -116,6 +118,7 @@ before(async () => {
   aliceToken = await registry.login('alice');
   bobToken = await registry.login('bob');
   await registry.publish({ name: 'doctor-published', version: '1.0.0' }, aliceToken);
+  proxy = await startFaultProxy({ target: registry.url });
 
   githubApi = createHttpServer((req, res) => {
     githubRequests.push({ authorization: req.headers.authorization });
@@ -127,6 +130,7 @@ before(async () => {
 });
 
 after(async () => {
+  await proxy?.stop();
   await registry?.stop();
   await new Promise<void>((resolve) => (githubApi ? githubApi.close(() => resolve()) : resolve()));
   if (root) rmSync(root, { recursive: true, force: true });
@@ -403,4 +407,69 @@ test('doctor rejects a bad --format', async () => {
   const run = await doctor(['--format', 'xml'], root);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /invalid --format "xml"/);
+});
+
+/** `.npmrc` pointing at the fault proxy, with the token keyed to the proxy's origin. */
+function proxyNpmrc(token: string): string {
+  return `registry=${proxy.url}\n${proxy.authKey()}=${token}\n`;
+}
+
+test('doctor reports persistent 5xx', async () => {
+  proxy.addFault({ method: 'GET', path: '/-/ping', fault: { kind: 'status', status: 503 } });
+  try {
+    const folder = project('server-error', { 'package.json': manifest('doctor-5xx'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
+    const before = proxy.requests.length;
+    const run = await doctor(['--format', 'json'], folder);
+    assert.equal(run.status, 1);
+    const report = parse(run);
+    assert.deepEqual(ruleIds(report), ['registry-server-error']);
+    // One request and one retry, then doctor stops asking.
+    assert.equal(proxy.requests.length - before, 2);
+  } finally {
+    proxy.clearFaults();
+  }
+});
+
+test('doctor retries a single 5xx', async () => {
+  proxy.addFault({ method: 'GET', path: '/doctor-retry', times: 1, fault: { kind: 'status', status: 502 } });
+  try {
+    const folder = project('retry', { 'package.json': manifest('doctor-retry'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
+    const run = await doctor(['--format', 'json'], folder);
+    assert.equal(run.status, 0, run.stdout);
+    assert.equal(parse(run).packages[0]!.live.versionExists, 'missing');
+  } finally {
+    proxy.clearFaults();
+  }
+});
+
+test('doctor times out a slow registry', async () => {
+  proxy.addFault({ method: 'GET', path: '/doctor-slow', fault: { kind: 'delay', ms: 3_000 } });
+  try {
+    const folder = project('slow', { 'package.json': manifest('doctor-slow'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
+    const run = await doctor(['--format', 'json', '--timeout', '1'], folder);
+    assert.equal(run.status, 1);
+    const entry = parse(run).packages[0]!;
+    assert.equal(entry.live.versionExists, 'unknown');
+    assert.deepEqual(ruleIds(parse(run)), ['version-check-failed']);
+    assert.match(entry.findings[0]!.message, /timed out/);
+  } finally {
+    proxy.clearFaults();
+  }
+});
+
+test('doctor drops the token on a foreign redirect', async () => {
+  proxy.addFault({ method: 'GET', path: '/doctor-redirect', fault: { kind: 'redirect', status: 302 } });
+  try {
+    const folder = project('redirect', { 'package.json': manifest('doctor-redirect'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
+    const before = proxy.foreign.requests.length;
+    const run = await doctor(['--format', 'json'], folder);
+    assert.equal(run.status, 0, run.stdout);
+    assert.equal(parse(run).packages[0]!.live.whoami, 'alice');
+    const foreign = proxy.foreign.requests.slice(before);
+    assert.equal(foreign.length, 1);
+    assert.equal(foreign[0]?.authorization, undefined);
+    assertNoToken(run, aliceToken);
+  } finally {
+    proxy.clearFaults();
+  }
 });
