@@ -69,7 +69,8 @@ const FULL_ACCEPT = 'application/json';
 
 /** Escape a package name for a registry path, as npm does (`@scope%2fname`). */
 export function escapePackageName(name: string): string {
-  return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1))}` : encodeURIComponent(name);
+  // npm-package-arg's escapedName keeps a lower-case `%2f` between scope and name.
+  return name.startsWith('@') ? `@${encodeURIComponent(name.slice(1)).replace(/%2F/, '%2f')}` : encodeURIComponent(name);
 }
 
 export class RegistryClient {

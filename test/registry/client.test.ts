@@ -98,7 +98,7 @@ test('packument corgi form is abbreviated', async () => {
 test('packument of a scoped package', async () => {
   const packument = await clientFor(registry.url, aliceToken).packument('@scope/client-demo');
   assert.deepEqual(Object.keys(packument.versions), ['2.0.0']);
-  assert.equal(escapePackageName('@scope/client-demo'), '@scope%2Fclient-demo');
+  assert.equal(escapePackageName('@scope/client-demo'), '@scope%2fclient-demo');
 });
 
 test('versionExists finds a published version', async () => {
