@@ -23,6 +23,8 @@ export interface RawStep {
   name: string | null;
   /** True when `name` comes from the input (a `gh` column or an archive file name), not from the command. */
   nameFromInput: boolean;
+  /** True when the input itself marked the step's start (a `gh` column change or an archive file), so its header belongs to it. */
+  startedByInput: boolean;
   header: LogLine | null;
   script: LogLine[];
   shell: LogLine | null;
@@ -55,6 +57,7 @@ function newStep(job: string | null, file: string, name: string | null, nameFrom
     file,
     name,
     nameFromInput,
+    startedByInput: false,
     header: null,
     script: [],
     shell: null,
@@ -94,7 +97,11 @@ export class LogCollector implements LogSink {
     this.listMode = 'none';
     this.current = null;
     // A per-step file of a log archive is one step, named by the file.
-    if (info.step) this.startStep(newStep(info.job, info.file, info.step, true));
+    if (info.step) {
+      const step = newStep(info.job, info.file, info.step, true);
+      step.startedByInput = true;
+      this.startStep(step);
+    }
   }
 
   fileEnd(summary: LogInputSummary): void {
@@ -113,7 +120,9 @@ export class LogCollector implements LogSink {
     this.closeFailure();
     this.headerSection = 'none';
     const name = entry.step && entry.step !== 'UNKNOWN STEP' ? entry.step : null;
-    this.startStep(newStep(entry.job, entry.file, name, name !== null));
+    const step = newStep(entry.job, entry.file, name, name !== null);
+    step.startedByInput = true;
+    this.startStep(step);
   }
 
   line(entry: LogLine): void {
@@ -151,7 +160,7 @@ export class LogCollector implements LogSink {
   private openHeader(entry: LogLine): void {
     const current = this.current;
     // A named step from the input (gh column, archive file) that has not shown its header yet takes this one.
-    const attach = current !== null && current.nameFromInput && current.header === null && current.script.length === 0;
+    const attach = current !== null && current.startedByInput && current.header === null && current.script.length === 0 && current.failures.length === 0 && current.published.length === 0;
     const step = attach ? current : newStep(entry.job ?? this.file?.job ?? null, entry.file, null, false);
     if (!attach) this.startStep(step);
     step.header = entry;
