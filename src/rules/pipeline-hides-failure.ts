@@ -36,7 +36,6 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
   const lastName = failure.last?.name ?? 'the last command';
   const lastText = failure.last ? excerpt(analysis, failure.last.span, 40) : lastName;
   const outcome = failure.role === 'publish' ? 'the step passes when the publish fails' : 'the step passes when the check fails';
-  const why = pipefailHistory(script, analysis, failure);
 
   const related = [
     ...(failure.last ? [{ at: { script, start: failure.last.span.start, end: failure.last.span.end }, label: `the pipeline's status is ${quote(lastName)}'s` }] : []),
@@ -48,8 +47,8 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
   return context.finding({
     at: { script, start: failure.command.span.start, end: failure.command.span.end },
     label: 'its exit status is lost in the pipeline',
-    message: `${quote(command)} is piped into ${quote(lastText)} and ${describeShell(script.step)} has no pipefail${why}: the pipeline's status is ${quote(lastName)}'s, so ${outcome}`,
-    fix: pipefailFix(script.step),
+    message: `${quote(command)} is piped into ${quote(lastText)} and ${noPipefailReason(script, analysis, failure)}: the pipeline's status is ${quote(lastName)}'s, so ${outcome}`,
+    fix: pipefailFix(script, analysis, failure),
     severity: failure.role === 'publish' ? 'error' : 'warning',
     related,
     args: {
@@ -62,14 +61,15 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
   });
 }
 
-// Why pipefail is off at the pipeline when the script itself sets it somewhere.
-function pipefailHistory(script: RunScript, analysis: ScriptAnalysis, failure: PipelineFailure): string {
+/** Why pipefail is off at the pipeline: the shell's flags, a later `set -o pipefail`, or an earlier `set +o pipefail`. */
+export function noPipefailReason(script: RunScript, analysis: ScriptAnalysis, failure: PipelineFailure): string {
   const turnedOff = failure.pipeline.options.pipefailSetAt;
-  if (turnedOff) return ` (\`${excerpt(analysis, turnedOff)}\` on line ${script.positionAt(turnedOff.start).line} turned it off)`;
+  if (turnedOff) return `\`${excerpt(analysis, turnedOff)}\` on line ${script.positionAt(turnedOff.start).line} turned pipefail off`;
+  const shell = `${describeShell(script.step)} has no pipefail`;
   if (failure.laterPipefail) {
-    return ` (the \`${excerpt(analysis, failure.laterPipefail.span)}\` on line ${script.positionAt(failure.laterPipefail.span.start).line} comes after the pipeline, so it does not apply to it)`;
+    return `${shell} (the \`${excerpt(analysis, failure.laterPipefail.span)}\` on line ${script.positionAt(failure.laterPipefail.span.start).line} comes after the pipeline, so it does not apply to it)`;
   }
-  return '';
+  return shell;
 }
 
 /** "the default shell `bash -e {0}`" or "`shell: sh` (`sh -e {0}`)". */
@@ -79,8 +79,11 @@ export function describeShell(step: Step): string {
   return `the step's shell \`${step.shell.written}\` (\`${step.shell.command}\`)`;
 }
 
-/** The fix that gives a step pipefail. */
-export function pipefailFix(step: Step): string {
+/** The fix that gives the pipeline pipefail. */
+export function pipefailFix(script: RunScript, analysis: ScriptAnalysis, failure: PipelineFailure): string {
+  const step = script.step;
+  const turnedOff = failure.pipeline.options.pipefailSetAt;
+  if (turnedOff) return `remove \`${excerpt(analysis, turnedOff)}\`, or run \`set -o pipefail\` again before the pipeline`;
   const shellFix = 'add `shell: bash` to the step (or `defaults.run.shell: bash` to the job or workflow), which runs `bash --noprofile --norc -eo pipefail {0}`';
   // dash, which GitHub's Ubuntu images run as `sh`, may lack `set -o pipefail`; bash is the safe fix there.
   if (step.shell.program !== 'bash') return shellFix;

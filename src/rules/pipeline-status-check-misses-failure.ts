@@ -3,7 +3,7 @@ import type { Finding } from '../report/finding.js';
 import { excerpt, findPipelineFailures, type PipelineFailure, type ScriptAnalysis, type StatusTest } from '../shell/index.js';
 import type { RunScript } from '../workflow/model.js';
 import type { RuleContext } from './context.js';
-import { describeShell, pipefailFix } from './pipeline-hides-failure.js';
+import { noPipefailReason, pipefailFix } from './pipeline-hides-failure.js';
 import { defineRule } from './types.js';
 
 /**
@@ -36,7 +36,7 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
   const commandName = commandWords(analysis, failure);
   const lastName = failure.last?.name ?? 'the last command';
   const pipeline = excerpt(analysis, failure.pipeline.span, 70);
-  const shell = describeShell(script.step);
+  const noPipefail = noPipefailReason(script, analysis, failure);
   const stale = failure.stalePipestatus;
   const resetName = failure.resetBy?.name ?? 'another command';
 
@@ -46,12 +46,12 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
   if (failure.test) {
     primary = failure.test.span;
     label = `this checks \`${lastName}\`'s status, not \`${commandName}\`'s`;
-    message = `${describeTest(failure.test, analysis)} \`${pipeline}\` tests \`${lastName}\`'s status, not \`${commandName}\`'s: ${shell} has no pipefail, so a pipeline's status is its last command's and ${consequence(failure.test)} when \`${commandName}\` fails`;
+    message = `${describeTest(failure.test, analysis)} \`${pipeline}\` tests \`${lastName}\`'s status, not \`${commandName}\`'s: ${noPipefail}, so a pipeline's status is its last command's and ${consequence(failure.test)} when \`${commandName}\` fails`;
   } else {
     primary = stale!.span;
     const read = excerpt(analysis, stale!.span);
     label = `reset by \`${resetName}\` before this read`;
-    message = `\`${read}\` is read after \`${resetName}\` ran, so it holds the status of \`${resetName}\`'s pipeline, not of \`${command}\`: bash sets PIPESTATUS again after every command, and ${shell} has no pipefail, so a failed \`${commandName}\` passes unseen`;
+    message = `\`${read}\` is read after \`${resetName}\` ran, so it holds the status of \`${resetName}\`'s pipeline, not of \`${command}\`: bash sets PIPESTATUS again after every command, and ${noPipefail}, so a failed \`${commandName}\` passes unseen`;
   }
 
   const related = [
@@ -68,7 +68,7 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
     at: { script, start: primary.start, end: primary.end },
     label,
     message,
-    fix: `${pipefailFix(script.step)}; or save \`\${PIPESTATUS[0]}\` in the very first command after the pipeline (\`status=\${PIPESTATUS[0]}\`) and test that`,
+    fix: `${pipefailFix(script, analysis, failure)}; or save \`\${PIPESTATUS[0]}\` in the very first command after the pipeline (\`status=\${PIPESTATUS[0]}\`) and test that`,
     severity: failure.role === 'publish' ? 'error' : 'warning',
     related,
     args: {
