@@ -5,7 +5,9 @@
  * exactly the directory doctor runs in, so the verdict matches what
  * `pubguard publish` started there will do.
  */
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import { resolvePublishConfig, describeOrigin } from '../npmconfig/index.js';
 import type { PublishConfigResolution } from '../npmconfig/types.js';
 import { checkCredential } from '../publish/preflight.js';
@@ -53,7 +55,13 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
 }
 
 async function findPackages(cwd: string, paths: string[]): Promise<{ folders: string[]; skipped: DoctorReport['skipped'] }> {
-  if (paths.length > 0) return { folders: [...new Set(paths.map((path) => resolve(cwd, path)))], skipped: [] };
+  if (paths.length > 0) {
+    const folders = [...new Set(paths.map((path) => resolve(cwd, path)))];
+    for (const folder of folders) {
+      if (!isDirectory(folder)) throw new InputError(`doctor: "${displayPath(cwd, folder)}" is not a folder; give package folders, such as "." or "packages/backend"`);
+    }
+    return { folders, skipped: [] };
+  }
   // The same workspace discovery publish uses, so both see the same packages.
   const { getPublishPlan } = await import('../publish/plan.js');
   const plan = await getPublishPlan(cwd, []);
@@ -61,6 +69,14 @@ async function findPackages(cwd: string, paths: string[]): Promise<{ folders: st
     folders: plan.packages.map((entry) => entry.folder),
     skipped: plan.skipped.map((entry) => ({ path: entry.path, name: entry.name, reason: entry.reason })),
   };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function checkPackage(cwd: string, folder: string, options: DoctorOptions): Promise<DoctorPackageReport> {

@@ -403,6 +403,12 @@ test('doctor needs npm 11.5.1 for trusted publishing', async () => {
   assert.deepEqual(ruleIds(parse(noOidc)), ['token-missing']);
 });
 
+test('doctor rejects a path that is no folder', async () => {
+  const run = await doctor(['no-such-folder'], root);
+  assert.equal(run.status, 2);
+  assert.match(run.stderr, /"no-such-folder" is not a folder/);
+});
+
 test('doctor rejects a bad --format', async () => {
   const run = await doctor(['--format', 'xml'], root);
   assert.equal(run.status, 2);
