@@ -1,14 +1,12 @@
 /**
- * Turning a failed client run into a cause. The client's `--json` error
- * object is read first (its npm code and summary); the human text is used
- * only when there is no JSON.
- *
- * TODO: hand the output to the signature catalogue in src/signatures once it
- * exports a classifier, and keep only the upload-outcome rules here
- * (conflict, transient); until then this maps npm's codes to the shared
- * cause ids directly.
+ * Turning a failed client run into a cause. The signature catalogue in
+ * src/signatures reads the client's error lines and ranks the causes; this
+ * file decides what a failed upload means for the version (rejected, already
+ * there, or unknown so it must be looked up), and falls back to the
+ * client's `--json` error code when no signature matches.
  */
 import { CAUSES, type CauseId } from '../signatures/causes.js';
+import { classifyPublishOutput } from '../signatures/classify.js';
 import type { ClientJsonResult } from './client.js';
 import type { PublishCause } from './outcome.js';
 
@@ -20,9 +18,22 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', '
 
 export interface FailureInput {
   json: ClientJsonResult;
-  /** The client's whole output, used only when it printed no JSON error. */
+  /** The client's whole output (stdout and stderr in arrival order). */
   output: string;
   exitCode: number;
+}
+
+/** Where the client's output sits in the log file, so evidence can name a line. */
+export interface LogPosition {
+  file: string;
+  /** Lines of the log file before the first line of this output. */
+  lineOffset: number;
+}
+
+export interface ClassifyContext {
+  registry?: string;
+  /** `name@version`. */
+  package?: string;
 }
 
 /** Read the HTTP status out of an npm code such as `E503`. */
@@ -51,16 +62,37 @@ function cause(id: CauseId, message: string, fix: string, evidence: PublishCause
 }
 
 /**
- * Classify a failed publish into a cause with its fix. `logRef` names the
- * log file, so the evidence points at the client's own words.
+ * Classify a failed publish into a cause with its fix: the signature
+ * catalogue first, then npm's JSON error code. The evidence points at the
+ * log file line the classification rests on.
  */
-export function classifyFailure(input: FailureInput, logRef: string): PublishCause {
+export function classifyFailure(input: FailureInput, log: LogPosition, context: ClassifyContext = {}): PublishCause {
   const code = input.json.code ?? /npm error code (\w+)/.exec(input.output)?.[1] ?? null;
   const summary = input.json.summary ?? lastErrorLine(input.output) ?? `the client exited with status ${input.exitCode}`;
-  const evidence = [{ where: logRef, text: code ? `${code}: ${summary}` : summary }];
-  const status = statusOf(code, `${summary} ${input.output}`);
+  const lines = input.output.split(/\r?\n/);
+  const classified = classifyPublishOutput(lines, context);
+  const keyLine = classified.signature && classified.facts.keyLine !== null && classified.facts.keyLine !== undefined ? classified.facts.keyLine : findLine(lines, summary);
+  const where = keyLine === null ? log.file : `${log.file}:${log.lineOffset + keyLine + 1}`;
+  const evidence = [{ where, text: code ? `${code}: ${summary}` : summary }];
   const said = `the registry rejected the upload (${code ?? `exit status ${input.exitCode}`}: "${summary}")`;
 
+  const [first, ...rest] = classified.causes;
+  if (classified.signature && first) {
+    const explanation = judgeUpload(input) === 'rejected' ? said : `the upload failed (${code ?? `exit status ${input.exitCode}`}: "${summary}") and the version is not in the registry`;
+    return {
+      id: first.id,
+      message: `${explanation}; signature ${classified.signature.id}, most likely: ${CAUSES[first.id]}.`,
+      fix: classified.fix ?? 'read the full log for the client\'s own explanation',
+      evidence,
+      alternatives: rest.map((cause) => ({ id: cause.id, message: CAUSES[cause.id] })),
+    };
+  }
+  return classifyByCode(input, code, summary, said, evidence);
+}
+
+/** The fallback when no signature matches: npm's error code and HTTP status. */
+function classifyByCode(input: FailureInput, code: string | null, summary: string, said: string, evidence: PublishCause['evidence']): PublishCause {
+  const status = statusOf(code, `${summary} ${input.output}`);
   if (code === 'EOTP' || /one-time pass/i.test(summary)) {
     return cause('token-needs-otp', `${said}: it requires a one-time password for this token or package.`, 'use a token that bypasses two-factor authentication for CI (a granular token created with "bypass 2FA") or trusted publishing; pass --otp only when publishing by hand', evidence);
   }
@@ -80,7 +112,7 @@ export function classifyFailure(input: FailureInput, logRef: string): PublishCau
     return cause('token-missing', `${said}: a registry answers 404 to a publish when the request had no usable credential or the credential may not create this package.`, 'check that a valid token reaches npm for this registry, and that the scope exists and belongs to the token owner', evidence, ['token-invalid-or-expired', 'scope-not-found', 'npm-too-old-for-oidc']);
   }
   if (status !== null && status >= 500) {
-    return cause('registry-unavailable', `${said}: the registry answered with a server error and the version is not in the registry.`, 'run pubguard publish again later: it publishes only what is missing', evidence);
+    return cause('registry-unavailable', `the registry answered the upload with a server error (${code ?? status}: "${summary}") and the version is not in the registry.`, 'run pubguard publish again later: it publishes only what is missing', evidence);
   }
   if (judgeUpload(input) === 'unknown-outcome') {
     return cause('network', `the connection to the registry failed during the upload (${code ?? 'no code'}: "${summary}") and the version is not in the registry.`, 'check the network path to the registry (proxy, firewall, timeouts) and run pubguard publish again: it publishes only what is missing', evidence);
@@ -88,10 +120,17 @@ export function classifyFailure(input: FailureInput, logRef: string): PublishCau
   return {
     id: 'client-failed',
     message: `the client exited with status ${input.exitCode}${code ? ` (${code})` : ''}: "${summary}".`,
-    fix: 'read the full log for the client\'s own explanation',
+    fix: "read the full log for the client's own explanation",
     evidence,
     alternatives: [],
   };
+}
+
+/** Index of the first output line containing `text`, or null. */
+function findLine(lines: string[], text: string): number | null {
+  const needle = text.slice(0, 60);
+  const index = lines.findIndex((line) => line.includes(needle));
+  return index === -1 ? null : index;
 }
 
 function lastErrorLine(output: string): string | null {

@@ -21,7 +21,7 @@ import { prepareLogDir, writeLogFile } from './logs.js';
 import { summarize, type PackageOutcome, type PublishCause, type PublishReport } from './outcome.js';
 import { getPublishPlan, type PlannedPackage, type PublishPlan } from './plan.js';
 import { checkCredential } from './preflight.js';
-import { loadNpmOptions, lookupVersion, RegistryLookupError, type NpmOptions } from './registry-access.js';
+import { clientFor, loadNpmOptions, lookupVersion, RegistryError, type NpmOptions } from './registry-access.js';
 
 export interface PublishOptions extends PassThroughOptions {
   /** Directory pubguard runs in; the client runs here and names each package by its path. */
@@ -188,33 +188,23 @@ async function publishSteps(entry: PlannedPackage, context: RunContext): Promise
   return runWithLandingCheck(entry, registry, context);
 }
 
-type LookupResult = { kind: 'present' } | { kind: 'missing' } | { kind: 'error'; error: RegistryLookupError };
+type LookupResult = { kind: 'present' } | { kind: 'missing' } | { kind: 'error'; error: RegistryError };
 
 async function lookupWithRetries(entry: PlannedPackage, registry: string, context: RunContext): Promise<LookupResult> {
-  const attempts = Math.max(1, context.options.lookupAttempts ?? 3);
-  let lastError: RegistryLookupError | null = null;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      const npmOptions = await context.npmOptions;
-      return { kind: await lookupVersion(entry.name, entry.version, registry, npmOptions) };
-    } catch (error) {
-      if (!(error instanceof RegistryLookupError)) {
-        lastError = new RegistryLookupError((error as Error).message, null, (error as NodeJS.ErrnoException).code ?? null, registry);
-        break;
-      }
-      lastError = error;
-      // Only a server error or a broken connection may go away on its own; 401 and 403 will not.
-      const transient = error.status === null || error.status >= 500;
-      if (!transient || attempt === attempts) break;
-      context.progress(`pubguard: ${entry.name}@${entry.version}: lookup failed (${error.code ?? error.status}), retrying`);
-      await sleep(250 * 2 ** (attempt - 1));
-    }
+  // The shared client retries 5xx and network failures itself, bounded; 401 and 403 are final at once.
+  const retries = Math.max(0, (context.options.lookupAttempts ?? 3) - 1);
+  try {
+    const client = clientFor(registry, await context.npmOptions, retries);
+    return { kind: await lookupVersion(client, entry.name, entry.version) };
+  } catch (error) {
+    if (error instanceof RegistryError) return { kind: 'error', error };
+    const failure = error as NodeJS.ErrnoException;
+    return { kind: 'error', error: new RegistryError({ kind: 'network', method: 'GET', url: registry, code: failure.code, attempts: 1, registryMessage: failure.message }) };
   }
-  return { kind: 'error', error: lastError! };
 }
 
-function lookupFailureCause(error: RegistryLookupError, id: string, preflight: PublishCause | null): PublishCause {
-  const what = error.status !== null ? `HTTP ${error.status}` : (error.code ?? 'a network error');
+function lookupFailureCause(error: RegistryError, id: string, preflight: PublishCause | null): PublishCause {
+  const what = error.status !== undefined ? `HTTP ${error.status}` : (error.code ?? `a ${error.kind} error`);
   const evidence = [{ where: error.url, text: redact(error.message) }];
   const stop = `the lookup of "${id}" failed with ${what}, so pubguard cannot tell whether it is published and stopped before uploading`;
   if ((error.status === 401 || error.status === 403) && preflight) {
@@ -226,7 +216,7 @@ function lookupFailureCause(error: RegistryLookupError, id: string, preflight: P
   if (error.status === 403) {
     return { id: 'package-permission-denied', message: `${stop}: the credential may not read this package.`, fix: 'use a token that may read and publish this package', evidence, alternatives: [] };
   }
-  if (error.status !== null && error.status >= 500) {
+  if (error.status !== undefined && error.status >= 500) {
     return { id: 'registry-unavailable', message: `${stop}: the registry answered with a server error.`, fix: 'run pubguard publish again later: it publishes only what is missing', evidence, alternatives: [] };
   }
   return { id: 'network', message: `${stop}: the registry could not be reached (${error.message}).`, fix: 'check the registry URL and the network path to it (proxy, DNS, firewall)', evidence, alternatives: [] };
@@ -249,7 +239,10 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
     const run = await runClient(command, { env: options.env, onOutput: writer.write });
     writer.flush();
     outcome.exitCode = run.exitCode;
-    log += `$ ${commandText}\n# cwd: ${command.cwd}\n# client: ${client.name}${client.evidence ? ` (from ${client.evidence})` : ''}\n# attempt: ${attempt}\n${run.combined}${run.combined.endsWith('\n') ? '' : '\n'}# exit status: ${run.exitCode}${run.signal ? ` (signal ${run.signal})` : ''}\n`;
+    const header = `$ ${commandText}\n# cwd: ${command.cwd}\n# client: ${client.name}${client.evidence ? ` (from ${client.evidence})` : ''}\n# attempt: ${attempt}\n`;
+    // The client's output starts right after the header, so a line of the output maps to a line of the log file.
+    const lineOffset = (log.match(/\n/g) ?? []).length + (header.match(/\n/g) ?? []).length;
+    log += `${header}${run.combined}${run.combined.endsWith('\n') ? '' : '\n'}# exit status: ${run.exitCode}${run.signal ? ` (signal ${run.signal})` : ''}\n`;
     if (run.spawnError) log += `# could not start the client: ${run.spawnError}\n`;
     outcome.logFile = writeLogFile(context.logDir, entry.name, entry.version, log);
 
@@ -265,10 +258,11 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
       return outcome;
     }
 
-    const logRef = `${outcome.logFile}`;
+    const logPosition = { file: outcome.logFile, lineOffset };
+    const classifyContext = { registry, package: id };
     const verdict = judgeUpload({ json, output: run.combined, exitCode: run.exitCode });
     if (options.dryRun || verdict === 'rejected') {
-      outcome.cause = classifyFailure({ json, output: run.combined, exitCode: run.exitCode }, logRef);
+      outcome.cause = classifyFailure({ json, output: run.combined, exitCode: run.exitCode }, logPosition, classifyContext);
       return outcome;
     }
 
@@ -281,7 +275,7 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
       outcome.status = verdict === 'conflict' && attempt === 1 ? 'already-published' : 'published';
       return outcome;
     }
-    outcome.cause = classifyFailure({ json, output: run.combined, exitCode: run.exitCode }, logRef);
+    outcome.cause = classifyFailure({ json, output: run.combined, exitCode: run.exitCode }, logPosition, classifyContext);
     if (landed === 'unknown') {
       outcome.cause.message += ' The registry could not be asked afterwards whether the version landed, so pubguard did not upload again.';
       return outcome;
@@ -300,7 +294,7 @@ async function waitForVersion(entry: PlannedPackage, registry: string, context: 
   let answer: 'present' | 'missing' | 'unknown' = 'unknown';
   for (;;) {
     try {
-      answer = await lookupVersion(entry.name, entry.version, registry, await context.npmOptions);
+      answer = await lookupVersion(clientFor(registry, await context.npmOptions, 0), entry.name, entry.version);
       if (answer === 'present') return answer;
     } catch {
       answer = answer === 'missing' ? 'missing' : 'unknown';

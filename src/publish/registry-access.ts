@@ -1,19 +1,19 @@
 /**
- * Registry reads that `publish` and `verify` need: npm's flat options for a
- * directory (so requests carry exactly the credentials npm would send), the
- * packument, and whether one version exists.
- *
- * TODO: replace with the shared registry client in src/registry once it
- * exports a packument read and version lookup; this file is the smallest
- * version that lets publish and verify run against a real registry.
+ * What `publish` and `verify` need from the registry, on top of the shared
+ * client in src/registry: npm's flat options for a directory (so requests
+ * carry exactly the credentials npm would send, and only to their origin),
+ * and a packument read that returns null for a 404.
  */
 import { createRequire } from 'node:module';
+import { RegistryClient, RegistryError, type Packument } from '../registry/index.js';
 import { registerSecret } from '../report/redact.js';
 
 const require = createRequire(import.meta.url);
 
 /** npm's flattened options: config keys plus nerf-darted credentials such as `//host/:_authToken`. */
 export type NpmOptions = Record<string, unknown>;
+
+export { RegistryError, type Packument };
 
 interface NpmConfigInstance {
   load(): Promise<void>;
@@ -50,79 +50,26 @@ export async function loadNpmOptions(cwd: string, env: NodeJS.ProcessEnv, npmPat
   return flat;
 }
 
-/** A registry request that failed with anything but a 404. */
-export class RegistryLookupError extends Error {
-  override readonly name = 'RegistryLookupError';
-  constructor(
-    message: string,
-    /** HTTP status, or null for a network error. */
-    readonly status: number | null,
-    /** npm-registry-fetch's or Node's error code (`E401`, `ECONNRESET`, `ETIMEDOUT`…). */
-    readonly code: string | null,
-    readonly url: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface Packument {
-  name: string;
-  versions: Record<string, { version: string; dist?: { integrity?: string; shasum?: string; tarball?: string }; [field: string]: unknown }>;
-  'dist-tags': Record<string, string>;
-}
-
-interface FetchError extends Error {
-  statusCode?: number;
-  code?: string;
-}
-
-/** Options for one read: never from npm's cache, bounded in time, no retries of our own making. */
-function readOptions(options: NpmOptions, registry: string, timeoutMs: number): NpmOptions {
-  const { cache: _cache, ...rest } = options;
-  return { ...rest, registry, preferOnline: true, offline: false, timeout: timeoutMs, retry: { retries: 0 } };
-}
-
-/** URL of a package document: the registry URL plus the escaped name (`@scope%2fname`). */
-export function packumentUrl(registry: string, name: string): string {
-  const base = registry.endsWith('/') ? registry : `${registry}/`;
-  return `${base}${name.replace('/', '%2f')}`;
+/** A registry client for `registry` with npm's options, making `retries` retries of its own for 5xx and network errors. */
+export function clientFor(registry: string, options: NpmOptions, retries: number): RegistryClient {
+  return new RegistryClient({ registry, npmOptions: options, retry: { retries, minDelayMs: 250 } });
 }
 
 /**
- * Fetch the full packument of `name` from `registry` with the credential npm
- * would send there. Returns null only for a 404; any other failure throws a
- * RegistryLookupError, because a failed read says nothing about what is
- * published.
+ * Fetch the full packument of `name`. Returns null only for a 404; any other
+ * failure throws a RegistryError, because a failed read says nothing about
+ * what is published.
  */
-export async function fetchPackument(name: string, registry: string, options: NpmOptions, timeoutMs = 30_000): Promise<Packument | null> {
-  const { default: fetch } = (await import('npm-registry-fetch')) as unknown as { default: { json(url: string, options: NpmOptions): Promise<unknown> } };
-  const url = packumentUrl(registry, name);
+export async function fetchPackument(client: RegistryClient, name: string): Promise<Packument | null> {
   try {
-    return (await fetch.json(url, readOptions(options, registry, timeoutMs))) as Packument;
+    return await client.packument(name);
   } catch (error) {
-    const failure = error as FetchError;
-    if (failure.statusCode === 404) return null;
-    throw new RegistryLookupError(failure.message, failure.statusCode ?? null, failure.code ?? null, url);
+    if (error instanceof RegistryError && error.kind === 'not-found') return null;
+    throw error;
   }
 }
 
-/** Whether `name@version` is listed in the registry: `present` or `missing` (404 or not in `versions`). */
-export async function lookupVersion(name: string, version: string, registry: string, options: NpmOptions): Promise<'present' | 'missing'> {
-  const packument = await fetchPackument(name, registry, options);
-  return packument?.versions?.[version] ? 'present' : 'missing';
-}
-
-/**
- * Download a tarball with the credential npm would send to its URL (none
- * when it lives on another origin) and return its bytes.
- */
-export async function fetchTarball(url: string, registry: string, options: NpmOptions, timeoutMs = 60_000): Promise<Buffer> {
-  const { default: fetch } = (await import('npm-registry-fetch')) as unknown as { default: (url: string, options: NpmOptions) => Promise<{ buffer(): Promise<Buffer> }> };
-  try {
-    const response = await fetch(url, readOptions(options, registry, timeoutMs));
-    return await response.buffer();
-  } catch (error) {
-    const failure = error as FetchError;
-    throw new RegistryLookupError(failure.message, failure.statusCode ?? null, failure.code ?? null, url);
-  }
+/** Whether `name@version` is listed: `present` or `missing` (404, or not in `versions`); other failures throw a RegistryError. */
+export async function lookupVersion(client: RegistryClient, name: string, version: string): Promise<'present' | 'missing'> {
+  return (await client.versionExists(name, version)) === 'exists' ? 'present' : 'missing';
 }

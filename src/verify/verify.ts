@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { getPublishPlan } from '../publish/plan.js';
 import { packFolder } from '../publish/pack.js';
-import { fetchPackument, fetchTarball, loadNpmOptions, RegistryLookupError, type NpmOptions, type Packument } from '../publish/registry-access.js';
+import { clientFor, fetchPackument, loadNpmOptions, RegistryError, type NpmOptions, type Packument } from '../publish/registry-access.js';
 import { findNpmPath } from '../npmconfig/npm-resolver.js';
 import { installAndLoad } from './install.js';
 import { InputError } from '../errors.js';
@@ -140,24 +140,26 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
   let delay = Math.max(1, options.retryDelayMs ?? 500);
 
   // 1. The packument lists the version (and the tag points at it), read again with backoff while the registry propagates.
+  // The client itself retries a 5xx or a broken connection once per read; the loop here waits for propagation.
+  const client = clientFor(registry, npmOptions, 1);
   let packument: Packument | null = null;
-  let readError: RegistryLookupError | null = null;
+  let readError: RegistryError | null = null;
   for (let attempt = 0; attempt <= retries; attempt++) {
     outcome.attempts = attempt + 1;
     try {
-      packument = await fetchPackument(target.name, registry, npmOptions);
+      packument = await fetchPackument(client, target.name);
       readError = null;
     } catch (error) {
-      if (!(error instanceof RegistryLookupError)) throw error;
+      if (!(error instanceof RegistryError)) throw error;
       readError = error;
       // 401 and 403 will not change by waiting.
-      if (error.status === 401 || error.status === 403) break;
+      if (error.kind === 'unauthorized' || error.kind === 'forbidden') break;
     }
     const listed = Boolean(packument?.versions?.[target.version]);
     const tagged = tag === null || packument?.['dist-tags']?.[tag] === target.version;
     if (listed && tagged) break;
     if (attempt < retries) {
-      options.onProgress?.(`pubguard: ${id}: ${readError ? `read failed (${readError.status ?? readError.code})` : !listed ? 'not listed yet' : `dist-tag "${tag}" not updated yet`}, reading again in ${delay} ms`);
+      options.onProgress?.(`pubguard: ${id}: ${readError ? `read failed (${readError.status ?? readError.code ?? readError.kind})` : !listed ? 'not listed yet' : `dist-tag "${tag}" not updated yet`}, reading again in ${delay} ms`);
       await sleep(delay);
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
@@ -167,8 +169,8 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
     outcome.checks.push({ name: 'listed', ok: false, detail: `reading ${registry} failed: ${readError.message}` });
     return fail(outcome, {
       id: 'lookup-failed',
-      message: `the registry could not be read for "${id}" (${readError.status !== null ? `HTTP ${readError.status}` : (readError.code ?? 'network error')}), so nothing is proven.`,
-      fix: readError.status === 401 || readError.status === 403 ? 'give this step a credential that may read the package' : 'check the registry URL and the network path to it, then run pubguard verify again',
+      message: `the registry could not be read for "${id}" (${readError.status !== undefined ? `HTTP ${readError.status}` : (readError.code ?? `${readError.kind} error`)}), so nothing is proven.`,
+      fix: readError.kind === 'unauthorized' || readError.kind === 'forbidden' ? 'give this step a credential that may read the package' : 'check the registry URL and the network path to it, then run pubguard verify again',
     });
   }
   const manifest = packument?.versions?.[target.version];
@@ -191,22 +193,22 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
   }
   let bytes: Buffer;
   try {
-    bytes = await fetchTarball(tarballUrl, registry, npmOptions);
+    bytes = (await client.downloadTarball(tarballUrl, integrity)).data;
   } catch (error) {
-    const failure = error as RegistryLookupError;
-    outcome.checks.push({ name: 'integrity', ok: false, detail: `downloading ${tarballUrl} failed: ${failure.message}` });
+    if (!(error instanceof RegistryError)) throw error;
+    if (error.kind === 'integrity-mismatch') {
+      const actual = /got (\S+)/.exec(error.registryMessage ?? '')?.[1] ?? 'other bytes';
+      outcome.checks.push({ name: 'integrity', ok: false, detail: `dist.integrity ${integrity}, downloaded bytes ${actual}` });
+      return fail(outcome, { id: 'integrity-mismatch', message: `the tarball downloaded for "${id}" does not match the registry's dist.integrity (${integrity} against ${actual}).`, fix: 'publish a new version; a registry or proxy is serving other bytes than were published' });
+    }
+    outcome.checks.push({ name: 'integrity', ok: false, detail: `downloading ${tarballUrl} failed: ${error.message}` });
     return fail(outcome, {
       id: 'tarball-download-failed',
-      message: `the tarball of "${id}" could not be downloaded with the consumer's credential (${failure.status !== null ? `HTTP ${failure.status}` : (failure.code ?? 'network error')}): consumers will fail to install it.`,
+      message: `the tarball of "${id}" could not be downloaded with the consumer's credential (${error.status !== undefined ? `HTTP ${error.status}` : (error.code ?? `${error.kind} error`)}): consumers will fail to install it.`,
       fix: 'check that dist.tarball points at the registry and that the consumer credential may read it',
     });
   }
   const { default: ssri } = await import('ssri');
-  if (!ssri.checkData(bytes, integrity)) {
-    const actual = ssri.fromData(bytes, { algorithms: [ssri.parse(integrity).pickAlgorithm()] }).toString();
-    outcome.checks.push({ name: 'integrity', ok: false, detail: `dist.integrity ${integrity}, downloaded bytes ${actual}` });
-    return fail(outcome, { id: 'integrity-mismatch', message: `the tarball downloaded for "${id}" does not match the registry's dist.integrity (${integrity} against ${actual}).`, fix: 'publish a new version; a registry or proxy is serving other bytes than were published' });
-  }
   outcome.checks.push({ name: 'integrity', ok: true, detail: `${bytes.length} bytes match ${integrity.split(' ')[0]}` });
 
   // 3. The expected dist-tag points at this version.

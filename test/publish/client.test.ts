@@ -84,25 +84,28 @@ test('readClientJson reads npm 11, npm 10 and errors', () => {
   assert.equal(readClientJson(null, 'demo').kind, 'unknown');
 });
 
-// Real npm 11 outputs against Verdaccio, and the verdict each must give.
-const UPLOAD_CASES: Array<{ what: string; code: string | null; summary: string; verdict: string; cause: string }> = [
-  { what: 'forbidden', code: 'E403', summary: '403 Forbidden - PUT http://127.0.0.1:1/x - user bob is not allowed to publish package x', verdict: 'rejected', cause: 'package-permission-denied' },
-  { what: 'bad token', code: 'E401', summary: 'Unable to authenticate, your authentication token seems to be invalid.', verdict: 'rejected', cause: 'token-invalid-or-expired' },
-  { what: 'npm conflict', code: null, summary: 'You cannot publish over the previously published versions: 1.0.0.', verdict: 'conflict', cause: 'version-exists' },
-  { what: 'registry conflict', code: 'E409', summary: '409 Conflict - PUT http://127.0.0.1:1/x - this package is already present', verdict: 'conflict', cause: 'version-exists' },
-  { what: 'server error', code: 'E503', summary: '503 Service Unavailable - PUT http://127.0.0.1:1/x', verdict: 'unknown-outcome', cause: 'registry-unavailable' },
-  { what: 'reset', code: 'ECONNRESET', summary: 'request to http://127.0.0.1:1/x failed, reason: socket hang up', verdict: 'unknown-outcome', cause: 'network' },
-  { what: 'otp', code: 'EOTP', summary: 'This operation requires a one-time password from your authenticator.', verdict: 'rejected', cause: 'token-needs-otp' },
-  { what: 'no auth', code: 'ENEEDAUTH', summary: 'This command requires you to be logged in to http://127.0.0.1:1/', verdict: 'rejected', cause: 'token-missing' },
+// npm 11's error lines (as printed against Verdaccio or the fault proxy), and the verdict and cause each must give.
+const UPLOAD_CASES: Array<{ what: string; code: string | null; lines: string[]; verdict: string; cause: string; keyLine: number }> = [
+  { what: 'forbidden', code: 'E403', lines: ['npm notice Publishing to http://127.0.0.1:1/ with tag latest and default access', 'npm error code E403', 'npm error 403 403 Forbidden - PUT http://127.0.0.1:1/x - user bob is not allowed to publish package x'], verdict: 'rejected', cause: 'package-permission-denied', keyLine: 3 },
+  { what: 'bad token', code: 'E401', lines: ['npm error code E401', 'npm error Unable to authenticate, your authentication token seems to be invalid.'], verdict: 'rejected', cause: 'token-invalid-or-expired', keyLine: 2 },
+  { what: 'npm conflict', code: null, lines: ['npm error You cannot publish over the previously published versions: 1.0.0.'], verdict: 'conflict', cause: 'version-exists', keyLine: 1 },
+  { what: 'registry conflict', code: 'E409', lines: ['npm error code E409', 'npm error 409 Conflict - PUT http://127.0.0.1:1/x - this package is already present'], verdict: 'conflict', cause: 'version-exists', keyLine: 2 },
+  { what: 'server error', code: 'E503', lines: ['npm error code E503', 'npm error 503 Service Unavailable - PUT http://127.0.0.1:1/x - injected 503'], verdict: 'unknown-outcome', cause: 'registry-unavailable', keyLine: 2 },
+  { what: 'reset', code: 'ECONNRESET', lines: ['npm error code ECONNRESET', 'npm error network aborted'], verdict: 'unknown-outcome', cause: 'network', keyLine: 2 },
+  { what: 'otp', code: 'EOTP', lines: ['npm error code EOTP', 'npm error This operation requires a one-time password from your authenticator.'], verdict: 'rejected', cause: 'token-needs-otp', keyLine: 2 },
+  { what: 'no auth', code: 'ENEEDAUTH', lines: ['npm error code ENEEDAUTH', 'npm error need auth This command requires you to be logged in to http://127.0.0.1:1/'], verdict: 'rejected', cause: 'token-missing', keyLine: 2 },
 ];
 
 for (const entry of UPLOAD_CASES) {
   test(`upload verdict for ${entry.what}`, () => {
-    const input = { json: { kind: 'error' as const, integrity: null, code: entry.code, summary: entry.summary, detail: null }, output: '', exitCode: 1 };
+    const summary = entry.lines.at(-1)!.replace(/^npm error (\d{3} )?/, '');
+    const input = { json: { kind: 'error' as const, integrity: null, code: entry.code, summary, detail: null }, output: `${entry.lines.join('\n')}\n`, exitCode: 1 };
     assert.equal(judgeUpload(input), entry.verdict);
-    const cause = classifyFailure(input, 'demo.log');
+    const cause = classifyFailure(input, { file: 'demo.log', lineOffset: 4 }, { registry: 'http://127.0.0.1:1/', package: 'x@1.0.0' });
     assert.equal(cause.id, entry.cause);
-    assert.deepEqual(cause.evidence, [{ where: 'demo.log', text: entry.code ? `${entry.code}: ${entry.summary}` : entry.summary }]);
+    // The evidence names the log line: 4 header lines, then the output.
+    assert.equal(cause.evidence[0]!.where, `demo.log:${4 + entry.keyLine}`);
+    assert.equal(cause.evidence[0]!.text, entry.code ? `${entry.code}: ${summary}` : summary);
   });
 }
 
@@ -110,5 +113,5 @@ test('classifyFailure reads text without JSON', () => {
   const output = 'npm error code E403\nnpm error 403 403 Forbidden - PUT http://127.0.0.1:1/x - nope\nnpm error A complete log of this run can be found in: /tmp/x.log\n';
   const input = { json: readClientJson(null, 'x'), output, exitCode: 1 };
   assert.equal(judgeUpload(input), 'rejected');
-  assert.equal(classifyFailure(input, 'x.log').id, 'package-permission-denied');
+  assert.equal(classifyFailure(input, { file: 'x.log', lineOffset: 0 }).id, 'package-permission-denied');
 });

@@ -87,7 +87,13 @@ test('publish classifies a 403 from an access rule', async () => {
   assert.equal(run.status, 1);
   assert.match(run.stdout, new RegExp(`${name}@1\\.0\\.0\\s+\\.\\s+failed\\s+package-permission-denied`));
   assert.match(run.stdout, /E403: "403 Forbidden - PUT .* user bob is not allowed to publish package/);
-  assert.match(run.stdout, /fix: ask the package's owners/);
+  assert.match(run.stdout, /signature http-403, most likely: the identity is recognised but may not write this package/);
+  assert.match(run.stdout, /also possible: token-missing-scope: /);
+  assert.match(run.stdout, /fix: read the message after the URL: it names what the registry refused/);
+  // The evidence names the log line npm printed the refusal on.
+  const logFile = readAllFiles(logDir)[0]!;
+  const lineNumber = logFile.text.split('\n').findIndex((line) => line.includes('403 Forbidden - PUT')) + 1;
+  assert.match(run.stdout, new RegExp(`evidence: ${logFile.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${lineNumber}: E403: 403 Forbidden`));
   assert.match(run.stdout, /0 published, 0 already published, 1 failed, 0 not attempted, 0 dry run/);
   assert.deepEqual(await registryVersions(registry.url, name), []);
   assertNoToken(run, logDir);

@@ -35,6 +35,9 @@ Options:
                            depend on each other (default 1)
   --no-verify              do not run verify on what was published
   --verify-retries <n>     verify's reads after the first (default 5)
+  --landed-wait <ms>       after an upload that broke off (reset, timeout,
+                           5xx), how long to keep looking for the version
+                           before uploading again (default 10000)
   --format <text|json>     output format (default text)
   -h, --help               show this help
 
@@ -59,6 +62,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     concurrency: { type: 'string' },
     'no-verify': { type: 'boolean' },
     'verify-retries': { type: 'string' },
+    'landed-wait': { type: 'string' },
     format: { type: 'string' },
   });
   const format = pickChoice('publish', 'format', values.format, ['text', 'json'] as const, 'text');
@@ -67,6 +71,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const verifyRetries = values['verify-retries'] === undefined ? 5 : Number(values['verify-retries']);
   if (!Number.isSafeInteger(verifyRetries) || verifyRetries < 0) {
     throw new UsageError(`publish: invalid --verify-retries ${JSON.stringify(values['verify-retries'])}: expected a whole number of 0 or more`);
+  }
+  const landedWaitMs = values['landed-wait'] === undefined ? 10_000 : Number(values['landed-wait']);
+  if (!Number.isSafeInteger(landedWaitMs) || landedWaitMs < 0 || !/^\d+$/.test(String(values['landed-wait'] ?? '0'))) {
+    throw new UsageError(`publish: invalid --landed-wait ${JSON.stringify(values['landed-wait'])}: expected milliseconds, a whole number of 0 or more`);
   }
   const tag = values.tag as string | undefined;
   if (tag !== undefined && (tag === '' || /\s/.test(tag))) throw new UsageError(`publish: invalid --tag ${JSON.stringify(tag)}: expected a dist-tag name such as "next"`);
@@ -100,6 +108,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     provenance: values.provenance === true,
     otp,
     dryRun: values['dry-run'] === true,
+    landedWaitMs,
     onProgress: (line) => io.err(`${line}\n`),
   });
 
