@@ -3,12 +3,12 @@ import type { Node, Parser as ParserType } from 'web-tree-sitter';
 import type { LogLine } from '../log/types.js';
 import type { MaskedBy } from './model.js';
 
-/** How one command in a step's script could lose its exit status. */
+/** A construct in a step's script that can lose one command's exit status. */
 export interface CommandMasking {
   maskedBy: Exclude<MaskedBy, 'continue-on-error' | 'success-message'>;
   /** The script line (as a log line) where the status is lost. */
   line: LogLine;
-  /** What the construct is, for people: "`npm publish` is piped into `tee`". */
+  /** A description of the construct for people, such as "`npm publish` is piped into `tee`". */
   detail: string;
 }
 
@@ -32,9 +32,9 @@ let parserPromise: Promise<ParserType> | null = null;
 // The grammar loads once per process; parsing a run block then takes well under a millisecond.
 async function getParser(): Promise<ParserType> {
   parserPromise ??= (async () => {
-    // NOTE: V8 otherwise recompiles the grammar's WASM with its optimising tier
-    // in the background, and the process waits about half a second for that at
-    // exit; the baseline tier parses a run block fast enough.
+    // NOTE: without this flag V8 recompiles the grammar's WASM with its
+    // optimising tier in the background, and the process waits about half a
+    // second for that at exit. The baseline tier parses a run block fast enough.
     const { setFlagsFromString } = await import('node:v8');
     setFlagsFromString('--liftoff-only');
     const { Parser, Language } = await import('web-tree-sitter');

@@ -188,9 +188,9 @@ export class LineScanner {
 }
 
 /**
- * Recognise the format of a text log from its first bytes: `gh run view`
- * output has two tab-separated columns before a timestamp; a downloaded job log
- * has timestamps or `##[` markers; anything else is plain tool output.
+ * Recognise the format of a text log from its first bytes. `gh run view`
+ * output has two tab-separated columns before a timestamp, and a downloaded
+ * job log has timestamps or `##[` markers. Anything else is plain tool output.
  */
 export function sniffTextFormat(head: Uint8Array): LogFormat {
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 64 * 1024)).toString('utf8');

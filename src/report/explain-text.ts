@@ -11,7 +11,7 @@ function packageLabel(name: string | null, version: string | null): string {
   return `\`${name}${version ? `@${version}` : ''}\``;
 }
 
-/** One line that says what a failure was, for every format. */
+/** Describe a failure in one line, for every format. */
 export function describeFailure(failure: ExplainFailure): string {
   const status = [failure.httpStatus, failure.npmCode].filter((part) => part !== null).join(' ');
   const lookup = failure.consequenceOf !== null || failure.signature === 'http-404-get' || failure.signature === 'no-matching-version';
@@ -27,14 +27,16 @@ const MASK_WORDS: Record<string, string> = {
   'success-message': 'a success message printed after it',
 };
 
-/** What hid a failure, in words. */
+/** Describe in words what hid a failure. */
 export function describeMasking(failure: ExplainFailure): string {
   if (!failure.masked) return 'not hidden: the CI showed it';
   return `hidden by ${failure.maskedBy ? MASK_WORDS[failure.maskedBy] : 'an unknown construct'}`;
 }
 
+const OUTCOME_MARKERS: Record<ExplainStep['outcome'], string> = { 'failure-hidden': '!', failed: 'x', succeeded: '+', unknown: '?' };
+
 function stepLine(step: ExplainStep): string {
-  const marker = step.outcome === 'failure-hidden' ? '!' : step.outcome === 'failed' ? 'x' : step.outcome === 'succeeded' ? '+' : '?';
+  const marker = OUTCOME_MARKERS[step.outcome];
   const shell = step.shell ? ` [${step.shell}${step.pipefail === false ? ', no pipefail' : step.pipefail ? ', pipefail' : ''}]` : '';
   const where = step.evidence[0] ? `  ${at(step.evidence[0])}` : '';
   const shown = step.ciStatus === 'unknown' ? '' : ` (CI showed ${step.ciStatus})`;

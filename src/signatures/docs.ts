@@ -46,7 +46,9 @@ export function renderCausesDoc(): string {
   ];
   for (const id of CAUSE_IDS) {
     const users = SIGNATURES.filter((signature) => signature.causes.some((cause) => cause.id === id)).map((signature) => `[\`${signature.id}\`](signatures.md#${signature.id})`);
-    const note = id === 'version-not-published' ? ' Also given to a failure that follows from an earlier failed publish (`consequenceOf`).' : id === 'workdir-config-differs' ? ' Also added when another package was published to the same registry in the same job.' : '';
+    let note = '';
+    if (id === 'version-not-published') note = ' Also given to a failure that follows from an earlier failed publish (`consequenceOf`).';
+    if (id === 'workdir-config-differs') note = ' Also added when another package was published to the same registry in the same job.';
     out.push(`| \`${id}\` | ${CAUSES[id].replace(/\|/g, '\\|')}.${note} | ${users.join(', ') || '(evidence only)'} |`);
   }
   return `${out.join('\n')}\n`;
