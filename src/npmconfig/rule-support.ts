@@ -9,7 +9,7 @@ import type { Span } from '../workflow/source.js';
 import type { ScriptAnalysis, ShellPath } from '../shell/types.js';
 import { jobPublishes, type LineOrigin, type SimulatedPublish, type SimulationCache, type VariableSource } from './simulate.js';
 
-/** What the credential rules need from a rule context. */
+/** The parts of a rule context that the credential rules use. */
 export interface SimulationHost {
   repository: Repository;
   files: FileReader;
@@ -56,7 +56,7 @@ async function runAnalysis(step: Step, files?: FileReader): Promise<ScriptAnalys
   return shell.analyzeScript(step.run.text, { start: { errexit: step.shell.errexit, pipefail: step.shell.pipefail }, scripts });
 }
 
-/** Every simulated publish of the repository, job by job, in execution order. */
+/** Simulate every publish of the repository, job by job, in execution order. */
 export async function allPublishes(host: SimulationHost): Promise<SimulatedPublish[]> {
   const found: SimulatedPublish[] = [];
   for (const job of host.jobs()) {
@@ -84,18 +84,18 @@ export function hostOf(url: string): string | null {
   }
 }
 
-/** A one-line span covering a whole line of a file. */
+/** Build a one-line span covering a whole line of a file. */
 export function lineSpan(repository: Repository, file: string, line: number): Span {
   const text = repository.files.get(file)?.lineText(line) ?? '';
   return { file, line, column: 1, endLine: line, endColumn: Math.max(2, text.length + 1) };
 }
 
-/** The repository place behind a laid-out line: the file line, or the workflow line that wrote it. */
+/** Locate the repository place behind a laid-out line: the file line, or the workflow line that wrote it. */
 export function spanOfLine(repository: Repository, origin: LineOrigin): Span {
   return origin.kind === 'repository' ? lineSpan(repository, origin.file, origin.line) : origin.span;
 }
 
-/** A phrase naming where a laid-out line came from. */
+/** Describe where a laid-out line came from, as a phrase for messages. */
 export function describeLine(origin: LineOrigin): string {
   switch (origin.kind) {
     case 'repository':
@@ -109,7 +109,7 @@ export function describeLine(origin: LineOrigin): string {
   }
 }
 
-/** The place a variable source points at, or null for runner variables. */
+/** Locate where a variable was set, or null for runner variables. */
 export function spanOfVariable(source: VariableSource): Span | null {
   switch (source.kind) {
     case 'step-env':
@@ -124,7 +124,7 @@ export function spanOfVariable(source: VariableSource): Span | null {
   }
 }
 
-/** The secret expression the workflow seems to mean for the publish, such as `secrets.NPM_TOKEN`. */
+/** Guess the secret expression the workflow means for the publish, such as `secrets.NPM_TOKEN`. */
 export function intendedSecret(publish: SimulatedPublish): string | null {
   for (const file of publish.unreadCredentialFiles) {
     const expression = expressionIn(publish, file.origin);

@@ -26,14 +26,14 @@ const WORKSPACE = '/runner/work/repo';
 const HOME = '/runner/home';
 const RUNNER_TEMP = '/runner/temp';
 
-/** Where a line of a laid-out file comes from. */
+/** Origin of a line of a laid-out file. */
 export type LineOrigin =
   | { kind: 'repository'; file: string; line: number }
   | { kind: 'step-write'; step: Step; span: Span }
   | { kind: 'setup-node'; step: Step; span: Span }
   | { kind: 'action'; step: Step; span: Span };
 
-/** Where a variable of the publish environment comes from. */
+/** Origin of a variable of the publish environment. */
 export type VariableSource =
   | { kind: 'step-env'; step: Step; entry: EnvEntry }
   | { kind: 'setup-node'; step: Step; span: Span; placeholder: boolean }
@@ -75,11 +75,11 @@ export interface SimulatedPublish {
   /** The package folder, relative to the repository root; null when unknown. */
   packageDir: string | null;
   resolution: PublishConfigResolution | null;
-  /** Where the credential line came from in the repository, when it came from a file. */
+  /** Origin of the credential line in the repository, when the credential came from a file. */
   credentialLine: LineOrigin | null;
-  /** Where the registry setting came from, when it came from a file. */
+  /** Origin of the registry setting, when it came from a file. */
   registryLine: LineOrigin | null;
-  /** Where the variable the credential refers to came from at this publish, or null when unset. */
+  /** Origin of the variable the credential refers to at this publish, or null when unset. */
   variableSource: VariableSource | null;
   /** The project config npm reads here, relative to the repository root, and whether it exists. */
   projectConfig: { path: string; exists: boolean } | null;
@@ -98,7 +98,7 @@ export interface SimulatedPublish {
   env: Map<string, VariableSource>;
   /** Values of the environment that stand for workflow expressions. */
   opaqueValues: Map<string, OpaqueValue>;
-  /** Why the resolution is missing or partial, for notes. */
+  /** Reasons the resolution is missing or partial, for notes. */
   notes: string[];
 }
 
@@ -121,7 +121,7 @@ class RunnerState {
 
   constructor(readonly repository: Repository, readonly reader: FileReader) {}
 
-  /** An opaque, non-empty value for a workflow expression; the same expression gives the same value. */
+  /** Return an opaque, non-empty value for a workflow expression, the same one each time for one expression. */
   opaque(expression: string): string {
     for (const [value, info] of this.opaqueValues) if (info.expression === expression) return value;
     this.opaqueCount += 1;
@@ -202,7 +202,7 @@ function loadManifestsAbove(state: RunnerState, folder: string): void {
   }
 }
 
-/** The environment a step starts with: runner variables, `$GITHUB_ENV` of earlier steps, then workflow → job → step `env:`. */
+/** Build the environment a step starts with: runner variables, `$GITHUB_ENV` of earlier steps, then workflow → job → step `env:`. */
 function stepEnvironment(state: RunnerState, step: Step): Map<string, SimVariable> {
   const env = new Map<string, SimVariable>();
   for (const [name, value] of Object.entries({ HOME, RUNNER_TEMP, GITHUB_WORKSPACE: WORKSPACE, CI: 'true', GITHUB_ACTIONS: 'true' })) {
@@ -218,7 +218,7 @@ function stepEnvironment(state: RunnerState, step: Step): Map<string, SimVariabl
   return env;
 }
 
-/** The text of a workflow value with every expression replaced by its opaque value. */
+/** Evaluate a workflow value, with every expression replaced by its opaque value. */
 function evaluateValue(state: RunnerState, step: Step, value: Value<string | number | boolean | null>): string {
   if (value.value === null) return '';
   let text = value.text;
@@ -229,8 +229,8 @@ function evaluateValue(state: RunnerState, step: Step, value: Value<string | num
 }
 
 /**
- * The value of one expression. `inputs.X` inside a composite action is the
- * caller's `with:` value; everything else becomes an opaque value that
+ * Evaluate one expression. `inputs.X` inside a composite action is the
+ * caller's `with:` value, and everything else becomes an opaque value that
  * remembers the expression.
  */
 function evaluateExpression(state: RunnerState, step: Step, expression: Expression): string {
@@ -279,7 +279,7 @@ function applySetupNode(state: RunnerState, step: Step, env: Map<string, SimVari
   state.setupNode = { step, effect, major, registryUrlValue };
 }
 
-/** A `# v4.1.0` comment after a `uses:` pinned to a commit, as pinning tools write it. */
+/** Read a `# v4.1.0` comment after a `uses:` pinned to a commit, as pinning tools write it. */
 function versionComment(step: Step): string | undefined {
   if (!step.uses) return undefined;
   const line = step.file.lineText(step.uses.span.line);
@@ -287,7 +287,7 @@ function versionComment(step: Step): string | undefined {
   return match?.[1];
 }
 
-/** A publish by a known action (changesets/action, JS-DevTools/npm-publish): resolved from the workspace root. */
+/** Resolve a publish by a known action (changesets/action, JS-DevTools/npm-publish) from the folder it runs in. */
 async function publishFromAction(state: RunnerState, job: Job, step: Step, env: Map<string, SimVariable>): Promise<SimulatedPublish> {
   const known = findKnownAction(step.uses!.raw)!;
   const span = step.uses!.span;
@@ -372,7 +372,7 @@ async function replayScript(
         const userconfig = set.userconfig ? evaluateWord(state, step, set.userconfig, env) : env.get('NPM_CONFIG_USERCONFIG')?.value ?? posix.join(HOME, '.npmrc');
         const cwd = resolveShellPath(set.cwd, base, env) ?? posix.join(WORKSPACE, base ?? '');
         // NOTE: `npm config set --location=project` writes the local prefix's
-        // .npmrc; the command's own folder stands in for it here.
+        // .npmrc, and this model writes the command's own folder instead.
         const path = set.location === 'project' ? posix.join(cwd, '.npmrc') : set.location === 'user' ? userconfig : null;
         if (!path) return;
         const value = evaluateWord(state, step, set.value, env);
@@ -400,7 +400,8 @@ async function replayScript(
         const cwdPath = resolveShellPath(command.cwd, base, env);
         const cwd = cwdPath && isUnder(cwdPath, WORKSPACE) ? posix.relative(WORKSPACE, cwdPath) : null;
         const targetText = publish.target ? evaluateWord(state, step, publish.target, env) : null;
-        const packageDir = cwd === null ? null : targetText ? posix.normalize(posix.join(cwd, targetText)).replace(/^\.$/, '') : cwd;
+        let packageDir = cwd;
+        if (cwd !== null && targetText) packageDir = posix.normalize(posix.join(cwd, targetText)).replace(/^\.$/, '');
         const registry = publish.registry && publish.registry !== true ? evaluateWord(state, step, publish.registry, env) : undefined;
         const userconfig = publish.userconfig && publish.userconfig !== true ? evaluateWord(state, step, publish.userconfig, env) : undefined;
         const notes: string[] = [];
@@ -422,7 +423,7 @@ function applyGithubEnv(state: RunnerState, text: string, step: Step, span: Span
   }
 }
 
-/** The value of a shell word at this point: variables from the environment, expressions opaque. */
+/** Evaluate a shell word at this point: variables from the environment, expressions as opaque values. */
 function evaluateWord(state: RunnerState, step: Step, word: Word, env: Map<string, SimVariable>): string {
   return word.text ?? evaluateSegments(state, step, word.segments, env);
 }
@@ -448,7 +449,7 @@ function evaluateSegments(state: RunnerState, step: Step, segments: Segment[], e
     .join('');
 }
 
-/** A ShellPath as a virtual absolute path, or null when its base is unknown. */
+/** Convert a ShellPath to a path of the runner model, or null when its base is unknown. */
 function resolveShellPath(path: ShellPath, stepBase: string | null, env: Map<string, SimVariable>): string | null {
   if (!path.known) return null;
   let base: string | null;
@@ -468,7 +469,9 @@ function resolveShellPath(path: ShellPath, stepBase: string | null, env: Map<str
       break;
     case 'expression': {
       const expression = path.base.expression.replace(/\s+/g, '');
-      base = expression === 'github.workspace' ? WORKSPACE : expression === 'runner.temp' ? RUNNER_TEMP : null;
+      base = null;
+      if (expression === 'github.workspace') base = WORKSPACE;
+      if (expression === 'runner.temp') base = RUNNER_TEMP;
       break;
     }
   }
@@ -495,7 +498,7 @@ function clientFor(command: PublishCommand | null): PublishClient | null {
   }
 }
 
-/** Lay out the model in a temporary folder, resolve, and map every answer back to the repository. */
+/** Lay out the model in a temporary folder, resolve, and map every result back to the repository. */
 async function resolveAt(
   state: RunnerState,
   job: Job,
@@ -678,7 +681,7 @@ export function displayModelPath(path: string): string {
 /** Memoising store, such as a rule context's `cache`. */
 export type SimulationCache = <T>(key: string, compute: () => T) => T;
 
-/** The publishes of a job, simulated once per run and shared by every rule that asks. */
+/** Return the publishes of a job, simulated once per run and shared by every rule that requests them. */
 export function jobPublishes(cache: SimulationCache, job: Job, options: SimulateOptions): Promise<SimulatedPublish[]> {
   return cache(`npmconfig.simulate:${job.workflow.file.path}#${job.id}`, () => simulateJob(job, options));
 }

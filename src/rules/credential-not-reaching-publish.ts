@@ -18,9 +18,9 @@ import { defineRule } from './types.js';
  * The credential the client will send to the publish registry is not a real
  * one: setup-node's placeholder, a literal `${VAR}` (npm 7+ sends it as is
  * when VAR is unset), an empty value, nothing at all, or only a credential
- * for another registry. The answer comes from replaying the job's steps and
- * resolving the files the client reads with npm's own config loader (or
- * Yarn 2+'s rules), from the folder it runs in.
+ * for another registry. The rule replays the job's steps and resolves the
+ * files the client reads with npm's own config loader (or Yarn 2+'s rules),
+ * from the folder it runs in.
  */
 export const rule = defineRule({
   id: 'credential-not-reaching-publish',
@@ -40,8 +40,8 @@ export const rule = defineRule({
       const resolution = publish.resolution;
       if (!resolution || resolution.credential.class === 'secret') continue;
       if (publish.command?.dryRun) continue;
-      // A job that means to use trusted publishing sends no token on purpose;
-      // trusted-publishing-not-possible says whether that can work.
+      // A job that means to use trusted publishing sends no token on purpose,
+      // and trusted-publishing-not-possible checks whether that can work.
       if (meansTrustedPublishing(publish)) continue;
       // A publish action with its own `token` input writes its own config.
       if (!publish.command && publish.step.with.has('token')) continue;
@@ -134,7 +134,7 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
   });
 }
 
-/** Why the project config is that file, in npm's local-prefix terms. */
+/** Explain why the project config is that file, in npm's local-prefix terms. */
 function prefixReason(publish: SimulatedPublish): string {
   const folder = describeFolder(publish.cwd);
   switch (publish.localPrefixReason) {

@@ -67,7 +67,7 @@ export const rule = defineRule({
 });
 
 /**
- * The secret a value carries: `secrets.X` directly, or through a composite
+ * Find the secret a value carries: `secrets.X` directly, or through a composite
  * action's `inputs.X` bound to `secrets.X` by the step that uses the action.
  * `github.token` (the input's default) is not a registry secret.
  */

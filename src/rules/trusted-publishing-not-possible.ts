@@ -19,11 +19,11 @@ import { defineRule } from './types.js';
  * npmjs.com naming this repository and workflow file
  * (https://docs.npmjs.com/trusted-publishers). Node 20 and 22 bundle npm 10,
  * which never tries the exchange and sends the PUT without a usable
- * credential (404 or ENEEDAUTH). Many reports (npm/documentation issue 1960,
- * actions/setup-node issue 1551) also tie failures to the
- * `_authToken=${NODE_AUTH_TOKEN}` line setup-node writes for
- * `registry-url`, empty or holding its placeholder; setup-node's maintainers
- * saw a publish succeed with it, so that reason alone is medium confidence.
+ * credential (404 or ENEEDAUTH). Public reports from 2025 and 2026 also tie
+ * failures to the `_authToken=${NODE_AUTH_TOKEN}` line setup-node writes for
+ * `registry-url` when it is empty or holds the placeholder. setup-node's
+ * maintainers saw a publish succeed with that line, so this reason alone
+ * gives medium confidence.
  */
 export const rule = defineRule({
   id: 'trusted-publishing-not-possible',
@@ -61,7 +61,9 @@ export const rule = defineRule({
       }
       const credential = publish.resolution?.credential;
       if (publish.setupNode && credential && credential.class !== 'secret' && credential.class !== 'missing' && credential.class !== 'other-host') {
-        const value = credential.class === 'placeholder' ? 'its placeholder' : credential.class === 'empty' ? 'an empty value' : 'the literal `${NODE_AUTH_TOKEN}`';
+        let value = 'the literal `${NODE_AUTH_TOKEN}`';
+        if (credential.class === 'placeholder') value = 'its placeholder';
+        if (credential.class === 'empty') value = 'an empty value';
         reasons.push(`setup-node's \`registry-url\` writes "${credential.key}=\${NODE_AUTH_TOKEN}", which here holds ${value}; npm may send that token and not try the OIDC exchange`);
         fixes.push("remove `registry-url` from setup-node (npmjs.org is npm's default registry)");
         related.push({ at: publish.setupNode.registryUrlValue, label: 'writes an _authToken line' });
@@ -94,7 +96,7 @@ interface JobNpm {
   at: Anchor | null;
 }
 
-/** The npm the publish runs: the last `npm install -g npm@…` before it, else the Node setup-node installs, else the runner's. */
+/** Find the npm the publish runs: the last `npm install -g npm@…` before it, else the Node setup-node installs, else the runner's. */
 async function jobNpm(publish: SimulatedPublish, files: FileReader): Promise<JobNpm> {
   const steps = publish.job.allSteps;
   const before = steps.slice(0, steps.indexOf(publish.step) + 1);
