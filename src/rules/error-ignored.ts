@@ -46,7 +46,10 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
         ignored.test!.kind === 'or'
           ? `a failure of \`${command}\` goes to \`|| ${handlerText}\`, which succeeds, so ${result}`
           : `a failure of \`${command}\` runs \`${handlerText}\` under the \`${ignored.test!.kind}\`, which only prints and succeeds (a \`::warning::\` or \`::error::\` line does not fail a step), so ${result}`;
-      fix = 'end the failure branch with a non-zero exit, such as `|| { echo "publish failed" >&2; exit 1; }`, or drop the handler and let errexit stop the step';
+      fix =
+        ignored.test!.kind === 'or'
+          ? `replace the handler with one that exits non-zero, such as \`|| { echo "${ignored.role} failed" >&2; exit 1; }\`, or drop it and let errexit stop the step`
+          : 'end the branch that handles the failure with `exit 1`';
       break;
     }
     case 'no-handler':

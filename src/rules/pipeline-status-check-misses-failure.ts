@@ -51,7 +51,7 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
     primary = stale!.span;
     const read = excerpt(analysis, stale!.span);
     label = `reset by \`${resetName}\` before this read`;
-    message = `\`${read}\` is read after \`${resetName}\` ran, so it holds the status of \`${resetName}\`'s pipeline, not of \`${command}\`: bash sets PIPESTATUS again after every command, and ${noPipefail}, so a failed \`${commandName}\` passes unseen`;
+    message = `\`${read}\` is read after \`${resetName}\` ran, so it holds \`${resetName}\`'s status, not \`${commandName}\`'s: bash sets PIPESTATUS again after every command, and ${noPipefail}, so a failed \`${commandName}\` passes unseen`;
   }
 
   const related = [

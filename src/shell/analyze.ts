@@ -963,13 +963,23 @@ class ScriptWalker {
     return node ? spanOf(node) : null;
   }
 
+  // The redirect that sends stderr to /dev/null; for `>/dev/null 2>&1` a span covering both.
   private discardRedirect(command: SimpleCommand): Redirect | null {
-    return (
-      [...command.redirects].reverse().find((redirect) => redirect.target?.text === '/dev/null' && (redirect.descriptor === 2 || redirect.operator.startsWith('&'))) ??
-      [...command.redirects].reverse().find((redirect) => redirect.operator === '>&' && redirect.descriptor === 2) ??
-      null
-    );
+    const redirects = command.redirects;
+    for (let i = redirects.length - 1; i >= 0; i--) {
+      const redirect = redirects[i]!;
+      const target = redirect.target?.text;
+      if (target === '/dev/null' && (redirect.descriptor === 2 || redirect.operator.startsWith('&'))) return redirect;
+      if (redirect.operator === '>&' && redirect.descriptor === 2 && target === '1') {
+        const toNull = redirects.slice(0, i).reverse().find((earlier) => earlier.target?.text === '/dev/null' && (earlier.descriptor ?? 1) === 1);
+        if (!toNull) return redirect;
+        const span = { start: toNull.span.start, end: redirect.span.end };
+        return { operator: '>&', descriptor: 2, target: redirect.target, span };
+      }
+    }
+    return null;
   }
+
 }
 
 interface ElementContext {
