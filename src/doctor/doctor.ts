@@ -8,8 +8,8 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { resolvePublishConfig, describeOrigin } from '../npmconfig/index.js';
-import type { PublishConfigResolution } from '../npmconfig/types.js';
+import { resolvePublishConfig } from '../npmconfig/index.js';
+import type { ConfigOrigin, PublishConfigResolution } from '../npmconfig/types.js';
 import { checkCredential } from '../publish/preflight.js';
 import { nerfDartOf } from './nerf-dart.js';
 import type { Finding } from '../report/finding.js';
@@ -69,6 +69,22 @@ async function findPackages(cwd: string, paths: string[]): Promise<{ folders: st
     folders: plan.packages.map((entry) => entry.folder),
     skipped: plan.skipped.map((entry) => ({ path: entry.path, name: entry.name, reason: entry.reason })),
   };
+}
+
+/** `file:line` (relative to `cwd` when inside it, else absolute), `variable NAME`, the flag, or `npm's default`. */
+function describeOrigin(origin: ConfigOrigin | null, cwd: string): string {
+  if (!origin) return 'nowhere';
+  switch (origin.kind) {
+    case 'file':
+    case 'package-json':
+      return origin.line > 0 ? `${displayPath(cwd, origin.file)}:${origin.line}` : displayPath(cwd, origin.file);
+    case 'env':
+      return `variable ${origin.variable}`;
+    case 'cli':
+      return origin.flag;
+    case 'default':
+      return "npm's default";
+  }
 }
 
 function isDirectory(path: string): boolean {

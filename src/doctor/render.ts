@@ -25,7 +25,12 @@ function credentialText(entry: DoctorPackageReport): string {
 
 function liveRows(entry: DoctorPackageReport): string[] {
   const { live } = entry;
-  if (live.reachable === null) return [row('registry', 'not asked (--offline or no package name)')];
+  if (live.reachable === null) {
+    const rows = [row('live checks', entry.name ? 'skipped (--offline)' : 'skipped (no package name)')];
+    if (live.githubScopes) rows.push(row('scopes', live.githubScopes.join(', ') || 'none'));
+    if (live.npmVersion) rows.push(row('npm', live.npmVersion));
+    return rows;
+  }
   const rows: string[] = [];
   rows.push(row('reachable', live.reachable ? `yes (HTTP ${live.pingStatus ?? '5xx'})` : 'no'));
   if (entry.credential.class === 'secret' && live.reachable) rows.push(row('whoami', live.whoami ?? 'no user'));
