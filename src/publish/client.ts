@@ -4,74 +4,29 @@
  * `--json` result.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
+import { detectClient as detectPublishClient, type PublishClient } from '../npmconfig/index.js';
 
 export type ClientName = 'npm' | 'pnpm' | 'yarn';
 
 export interface DetectedClient {
+  /** The executable that publishes. */
   name: ClientName;
-  /** Yarn's major version when known from `packageManager` or the lock file (1 is classic). */
-  yarnMajor: number | null;
-  /** The file that decided it (`package.json` with `packageManager`, or a lock file), or null for the npm default. */
-  evidence: string | null;
+  /** The configuration rules it follows, as src/npmconfig names them (Yarn 1 runs npm but keeps its own name here). */
+  config: PublishClient;
 }
-
-const LOCK_FILES: Array<[string, ClientName]> = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['yarn.lock', 'yarn'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-];
 
 /**
- * Find the client a repository uses, looking from `cwd` up to the repository
- * root (the first folder with `.git`) or the file system root: the
- * `packageManager` field of a package.json first, then the lock file. Yarn
- * classic (1.x) repositories publish with npm, because `yarn publish` of
- * Yarn 1 reads the same `.npmrc` files but has no `--json` result.
+ * Find the client a repository uses with the same detection `doctor` uses
+ * (`packageManager`, then `.yarnrc.yml` and lock files, walking up from
+ * `cwd`), so both always agree. Yarn classic (1.x) repositories publish
+ * with npm, because Yarn 1's `yarn publish` reads the same `.npmrc` files
+ * but has no `--json` result.
  */
-export function detectClient(cwd: string): DetectedClient {
-  let folder = resolve(cwd);
-  for (;;) {
-    const manifestPath = join(folder, 'package.json');
-    if (existsSync(manifestPath)) {
-      const declared = readPackageManagerField(manifestPath);
-      if (declared) {
-        const [name, version = ''] = declared.split('@');
-        const major = Number.parseInt(version, 10);
-        if (name === 'pnpm') return { name: 'pnpm', yarnMajor: null, evidence: manifestPath };
-        if (name === 'npm') return { name: 'npm', yarnMajor: null, evidence: manifestPath };
-        if (name === 'yarn') return yarnClient(Number.isNaN(major) ? null : major, manifestPath);
-      }
-    }
-    for (const [file, name] of LOCK_FILES) {
-      const lockPath = join(folder, file);
-      if (!existsSync(lockPath)) continue;
-      if (name !== 'yarn') return { name, yarnMajor: null, evidence: lockPath };
-      // Yarn 2+ lock files are YAML with a `__metadata:` block; Yarn 1's are not.
-      const berry = readFileSync(lockPath, 'utf8').includes('__metadata:');
-      return yarnClient(berry ? 2 : 1, lockPath);
-    }
-    const parent = dirname(folder);
-    if (existsSync(join(folder, '.git')) || parent === folder) break;
-    folder = parent;
-  }
-  return { name: 'npm', yarnMajor: null, evidence: null };
-}
-
-function yarnClient(major: number | null, evidence: string): DetectedClient {
-  if (major !== null && major < 2) return { name: 'npm', yarnMajor: major, evidence };
-  return { name: 'yarn', yarnMajor: major, evidence };
-}
-
-function readPackageManagerField(manifestPath: string): string | null {
-  try {
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { packageManager?: unknown };
-    return typeof manifest.packageManager === 'string' ? manifest.packageManager : null;
-  } catch {
-    return null;
-  }
+export async function detectClient(cwd: string): Promise<DetectedClient> {
+  const config = await detectPublishClient(cwd);
+  const name: ClientName = config === 'pnpm' ? 'pnpm' : config === 'yarn-berry' ? 'yarn' : 'npm';
+  return { name, config };
 }
 
 /** Options passed through to the client, as the user gave them. */

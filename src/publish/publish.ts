@@ -3,7 +3,7 @@
  * check the credential, run the client, and name the outcome. See README.md
  * in this folder for the numbered flow.
  */
-import { findNpmPath, resolveNpmPublish } from '../npmconfig/npm-resolver.js';
+import { findNpmPath, resolvePublishConfig } from '../npmconfig/index.js';
 import type { PublishConfigResolution } from '../npmconfig/types.js';
 import { redact } from '../report/redact.js';
 import {
@@ -60,12 +60,13 @@ const SUCCESS = new Set(['published', 'already-published', 'dry-run']);
 export async function publishPackages(options: PublishOptions): Promise<PublishReport> {
   const started = performance.now();
   const plan = options.plan ?? (await getPublishPlan(options.cwd, options.paths));
-  const client = detectClient(plan.cwd);
+  const client = await detectClient(plan.cwd);
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const context: RunContext = {
     options,
     client,
     logDir: prepareLogDir(options.logDir, options.env, plan.cwd),
+    // TODO: read Yarn 2+'s credential from .yarnrc.yml for the lookups; npm's options carry none for a Yarn 2+ repository, so its lookups are anonymous.
     npmOptions: findNpmPath(options.env).then((npmPath) => loadNpmOptions(plan.cwd, options.env, npmPath)),
     progress: options.onProgress ?? (() => {}),
     prefixOutput: concurrency > 1,
@@ -157,7 +158,7 @@ async function publishSteps(entry: PlannedPackage, context: RunContext): Promise
   // 1. Resolve the registry and credential npm will use from this directory for this package.
   let resolution: PublishConfigResolution | null = null;
   try {
-    resolution = await resolveNpmPublish({ cwd: context.options.cwd, env: options.env, packageDir: entry.folder, client: client.name === 'pnpm' ? 'pnpm' : 'npm' });
+    resolution = await resolvePublishConfig({ cwd: context.options.cwd, env: options.env, packageDir: entry.folder, client: client.config });
   } catch (error) {
     return baseOutcome(entry, null, 'failed', {
       id: 'config-unreadable',
@@ -239,7 +240,7 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
     const run = await runClient(command, { env: options.env, onOutput: writer.write });
     writer.flush();
     outcome.exitCode = run.exitCode;
-    const header = `$ ${commandText}\n# cwd: ${command.cwd}\n# client: ${client.name}${client.evidence ? ` (from ${client.evidence})` : ''}\n# attempt: ${attempt}\n`;
+    const header = `$ ${commandText}\n# cwd: ${command.cwd}\n# client: ${client.name} (${client.config} rules)\n# attempt: ${attempt}\n`;
     // The client's output starts right after the header, so a line of the output maps to a line of the log file.
     const lineOffset = (log.match(/\n/g) ?? []).length + (header.match(/\n/g) ?? []).length;
     log += `${header}${run.combined}${run.combined.endsWith('\n') ? '' : '\n'}# exit status: ${run.exitCode}${run.signal ? ` (signal ${run.signal})` : ''}\n`;

@@ -1,40 +1,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPublishCommand, detectClient, formatCommand, packagePathArgument, parseLastJsonObject, readClientJson } from '../../src/publish/client.js';
 import { classifyFailure, judgeUpload } from '../../src/publish/classify.js';
 import { writeTree } from './helpers.js';
 
-test('detectClient reads packageManager first', () => {
+test('detectClient reads packageManager first', async () => {
   const repo = writeTree({ 'package.json': { name: 'x', packageManager: 'pnpm@9.15.0' }, 'package-lock.json': '{}' });
-  mkdirSync(join(repo, '.git'));
-  assert.equal(detectClient(repo).name, 'pnpm');
+  assert.deepEqual(await detectClient(repo), { name: 'pnpm', config: 'pnpm' });
 });
 
-test('detectClient finds lock files upward', () => {
+test('detectClient finds lock files upward', async () => {
   const repo = writeTree({ 'package.json': { name: 'x' }, 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n", 'packages/a/package.json': { name: 'a' } });
-  mkdirSync(join(repo, '.git'));
-  const detected = detectClient(join(repo, 'packages/a'));
-  assert.equal(detected.name, 'pnpm');
-  assert.equal(detected.evidence, join(repo, 'pnpm-lock.yaml'));
+  assert.deepEqual(await detectClient(join(repo, 'packages/a')), { name: 'pnpm', config: 'pnpm' });
 });
 
-test('detectClient tells Yarn classic from Yarn 2+', () => {
-  const berry = writeTree({ 'package.json': { name: 'x' }, 'yarn.lock': '__metadata:\n  version: 8\n' });
-  mkdirSync(join(berry, '.git'));
-  assert.equal(detectClient(berry).name, 'yarn');
+test('detectClient runs npm for Yarn classic', async () => {
+  const berry = writeTree({ 'package.json': { name: 'x', packageManager: 'yarn@4.5.0' } });
+  assert.deepEqual(await detectClient(berry), { name: 'yarn', config: 'yarn-berry' });
   const classic = writeTree({ 'package.json': { name: 'x' }, 'yarn.lock': '# yarn lockfile v1\n' });
-  mkdirSync(join(classic, '.git'));
-  const detected = detectClient(classic);
-  assert.equal(detected.name, 'npm');
-  assert.equal(detected.yarnMajor, 1);
+  assert.deepEqual(await detectClient(classic), { name: 'npm', config: 'yarn-classic' });
 });
 
-test('detectClient defaults to npm', () => {
+test('detectClient defaults to npm', async () => {
   const repo = writeTree({ 'package.json': { name: 'x' } });
-  mkdirSync(join(repo, '.git'));
-  assert.deepEqual(detectClient(repo), { name: 'npm', yarnMajor: null, evidence: null });
+  assert.deepEqual(await detectClient(repo), { name: 'npm', config: 'npm' });
 });
 
 test('packagePathArgument keeps npm from reading a name', () => {

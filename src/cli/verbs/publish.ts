@@ -93,7 +93,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const plan = await getPublishPlan(io.cwd, positionals);
   if (plan.packages.length === 0) throw new UsageError(`publish: nothing to publish in ${io.cwd}: every workspace is private`);
-  const client = detectClient(plan.cwd);
+  const client = await detectClient(plan.cwd);
   io.err(render.renderPlan(plan, client.name));
 
   const report = await publishPackages({
