@@ -46,7 +46,8 @@ export interface RawStep {
 /** Lines read closely after a failure in one step (looking for success messages). */
 const CLOSE_READ_LIMIT = 2000;
 
-const FAILURE_START = /^(?:npm (?:ERR!|error) |lerna ERR! |lerna WARN notice Package failed to publish|error |➤ YN(?!0000)\d{4}|\s?ERR_PNPM_|🦋\s+error |\[[^\]]*\] \[semantic-release\].*(?:✘|✖)|(?:Semantic|Aggregate)?(?:Release)?Error: .*\b(?:EINVALIDNPMTOKEN|ENONPMTOKEN)\b)/;
+// changesets' closing `error packages failed to publish:` only repeats the failures it printed before.
+const FAILURE_START = /^(?:npm (?:ERR!|error) |lerna ERR! |lerna WARN notice Package failed to publish|error |➤ YN(?!0000)\d{4}|\s?ERR_PNPM_|🦋\s+error (?!packages failed to publish)|\[[^\]]*\] \[semantic-release\].*(?:✘|✖)|(?:Semantic|Aggregate)?(?:Release)?Error: .*\b(?:EINVALIDNPMTOKEN|ENONPMTOKEN)\b)/;
 const FAILURE_CONTINUE = /^(?:npm (?:ERR!|error)|lerna (?:ERR!|WARN)|error |➤ YN\d{4}|\s?ERR_PNPM_|🦋\s+error |\[[^\]]*\] \[semantic-release\].*(?:✘|✖))/;
 const SUCCESS_MESSAGE = /\b(?:published successfully|successfully published|publish(?:ed)? succeeded|released?\b|release (?:done|complete))|✅|🎉/i;
 const EXIT_LINE = /^(?:##\[error\]|Error: )Process completed with exit code (\d+)/;

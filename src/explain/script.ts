@@ -106,8 +106,16 @@ export async function analyzeScript(script: LogLine[], shellPipefail: boolean): 
   };
   collect(root);
 
+  // `set +e` turns exit-on-error off until a later `set -e`: a failing command in between does not stop the script.
+  let errexitOff: LogLine | null = null;
+  const lastCommand = commands[commands.length - 1];
   for (const command of commands) {
     const words = firstWordsOf(command);
+    if (words[0] === 'set' && words.slice(1).some((word) => /^\+[a-z]*e/.test(word))) {
+      errexitOff = lineAt(command.startPosition.row);
+      continue;
+    }
+    if (words[0] === 'set' && words.slice(1).some((word) => /^-[a-z]*e/.test(word))) errexitOff = null;
     if (words[0] === 'cd' && words[1]) {
       analysis.directoryChanges.push({ directory: words[1].replace(/^["']|["']$/g, ''), line: lineAt(command.startPosition.row) });
       continue;
@@ -115,6 +123,9 @@ export async function analyzeScript(script: LogLine[], shellPipefail: boolean): 
     const pipefailNode = pipefailBefore(root, command.startPosition.row);
     if (pipefailNode && !analysis.pipefailLine) analysis.pipefailLine = lineAt(pipefailNode.startPosition.row);
     const masking = findMasking(command, shellPipefail || pipefailNode !== null, lineAt);
+    if (errexitOff && command !== lastCommand) {
+      masking.push({ maskedBy: 'ignored-status', line: errexitOff, detail: `\`set +e\` turns exit-on-error off, so the script goes on after \`${words.slice(0, 2).join(' ')}\` fails` });
+    }
     analysis.commands.push({ text: command.text, line: lineAt(command.startPosition.row), isPublish: isPublishCommand(words), masking });
   }
   tree.delete();
@@ -168,5 +179,6 @@ function findMasking(command: Node, pipefail: boolean, lineAt: (row: number) => 
     node = parent;
     parent = node.parent;
   }
-  return found;
+  // An `if !` condition is reached twice on the way up (negation, then the statement).
+  return found.filter((item, index) => found.findIndex((other) => other.maskedBy === item.maskedBy && other.line === item.line) === index);
 }

@@ -31,6 +31,8 @@ const YARN_BERRY_CODE = /\b(YN(?!0000)\d{4})\b/;
 const SEMANTIC_RELEASE_CODE = /\b(EINVALIDNPMTOKEN|ENONPMTOKEN|ENOPKGNAME|ENOPKG)\b/;
 const PNPM_CODE = /\b(ERR_PNPM_[A-Z0-9_]+)\b/;
 const OTP_CODE = /\bEOTP\b/;
+// changesets prints `an error occurred while publishing name: E401 …` with no `code` line.
+const BARE_STATUS_CODE = /: (E\d{3})\b/;
 const YARN1_STATUS = /Request failed \\?"(\d{3})|: (Unauthorized|Forbidden|Not Found|Payment Required|Conflict)\\?"?\s*$/;
 const NAME_VERSION = /^(@[a-z0-9][\w.-]*\/[\w.-]+|[a-z0-9][\w.-]*)@(\d+\.\d+\.\d+[\w.+-]*)$/i;
 
@@ -94,7 +96,7 @@ export function parseFailureLines(lines: string[]): FailureFacts {
     }
     const code = CODE_LINE.exec(line) ?? LERNA_CODE.exec(line);
     if (code && facts.npmCode === null) facts.npmCode = code[1]!;
-    const other = YARN_BERRY_CODE.exec(line) ?? SEMANTIC_RELEASE_CODE.exec(line) ?? PNPM_CODE.exec(line) ?? NETWORK_CODE.exec(line) ?? OTP_CODE.exec(line);
+    const other = YARN_BERRY_CODE.exec(line) ?? SEMANTIC_RELEASE_CODE.exec(line) ?? PNPM_CODE.exec(line) ?? NETWORK_CODE.exec(line) ?? OTP_CODE.exec(line) ?? BARE_STATUS_CODE.exec(line);
     if (other && facts.npmCode === null) {
       facts.npmCode = other[1] ?? other[0];
       if (!keyLineFound) {
@@ -117,7 +119,7 @@ export function parseFailureLines(lines: string[]): FailureFacts {
         facts.version = parsed.version;
       }
     }
-    const failedPackage = /(?:Package failed to publish|error while publishing|failed to publish):?\s+"?(@?[\w./-]+?)"?(?:\s|:|$)/i.exec(line);
+    const failedPackage = /(?:Package failed to publish|occurred while publishing|failed to publish):?\s+"?(@?[\w./-]+?)"?(?:\s|:|$)/i.exec(line);
     if (failedPackage && !facts.package) facts.package = failedPackage[1]!.replace(/@(\d[\w.+-]*)$/, '');
   });
 

@@ -1,0 +1,63 @@
+// Script analysis: which shell constructs lose a publish command's exit status.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeScript, isPublishCommand } from '../../src/explain/script.js';
+import type { LogLine } from '../../src/log/types.js';
+
+function scriptOf(text: string): LogLine[] {
+  return text.split('\n').map((line, index) => ({ file: 'job.log', line: 10 + index, text: line, job: null, step: null }));
+}
+
+async function maskingOf(text: string, shellPipefail = false): Promise<Array<[string, number]>> {
+  const analysis = await analyzeScript(scriptOf(text), shellPipefail);
+  const publish = analysis.commands.find((command) => command.isPublish);
+  assert.ok(publish, 'the script has a publish command');
+  return publish.masking.map((masking) => [masking.maskedBy, masking.line.line]);
+}
+
+// [script, shell has pipefail, expected masking kinds with their log lines]
+const CASES: Array<[string, boolean, Array<[string, number]>]> = [
+  ['npm publish | tee publish.log', false, [['pipeline', 10]]],
+  ['npm publish | tee publish.log', true, []],
+  ['set -o pipefail\nnpm publish | tee publish.log', false, []],
+  ['npm publish | tee publish.log\nset -o pipefail', false, [['pipeline', 10]]],
+  ['npm publish 2>&1 | tee /tmp/publish.log || {\n  EXIT_CODE=${PIPESTATUS[0]}\n  exit $EXIT_CODE\n}', false, [['pipeline', 10]]],
+  ['npm publish || true', false, [['or-true', 10]]],
+  ['npm publish || echo "publish failed"', false, [['or-true', 10]]],
+  ['npm publish || exit 1', false, []],
+  ['if ! npm publish; then\n  echo "::warning::publish failed"\nfi', false, [['ignored-status', 10]]],
+  ['if ! npm publish; then\n  echo "publish failed"\n  exit 1\nfi', false, []],
+  ['set +e\nnpm publish\necho done', false, [['ignored-status', 10]]],
+  ['cd packages/api\nnpm publish', false, []],
+];
+
+for (const [script, pipefail, expected] of CASES) {
+  test(`masking: ${script.split('\n')[0]}${pipefail ? ' (pipefail)' : ''}`, async () => {
+    assert.deepEqual(await maskingOf(script, pipefail), expected);
+  });
+}
+
+test('directory changes are recorded', async () => {
+  const analysis = await analyzeScript(scriptOf('cd packages/api\nnpm publish'), false);
+  assert.deepEqual(analysis.directoryChanges.map((change) => [change.directory, change.line.line]), [['packages/api', 10]]);
+});
+
+const PUBLISH_COMMANDS: Array<[string, boolean]> = [
+  ['npm publish', true],
+  ['npm publish --provenance --access public', true],
+  ['pnpm -r publish --no-git-checks', true],
+  ['yarn npm publish', true],
+  ['npx lerna publish from-package --yes', true],
+  ['npx changeset publish', true],
+  ['npx semantic-release', true],
+  ['NODE_AUTH_TOKEN=x npm publish', true],
+  ['npm install', false],
+  ['echo npm publish', false],
+  ['npm run build', false],
+];
+
+for (const [command, expected] of PUBLISH_COMMANDS) {
+  test(`publish command: ${command}`, () => {
+    assert.equal(isPublishCommand(command.split(' ')), expected);
+  });
+}
