@@ -1,0 +1,90 @@
+// Publishes and failures as lerna, changesets, semantic-release, pnpm and Yarn 1 print them.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { explainLogs } from '../../src/explain/index.js';
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pubguard-explain-tools-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function explainText(name: string, text: string) {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return explainLogs([path]);
+}
+
+test('lerna: published list', async () => {
+  const report = await explainText('lerna.log', [
+    'lerna info publish Publishing packages to npm...',
+    'lerna success published @lumen/core 2.0.0',
+    'Successfully published:',
+    ' - @lumen/core@2.0.0',
+    ' - @lumen/query-kit@2.0.0',
+    'lerna success published 2 packages',
+    '',
+  ].join('\n'));
+  assert.deepEqual(report.published.map((item) => [item.package, item.version, item.evidence[0]!.line]), [
+    ['@lumen/core', '2.0.0', 4],
+    ['@lumen/query-kit', '2.0.0', 5],
+  ]);
+  assert.equal(report.failures.length, 0);
+  assert.equal(report.summary.verdict, 'passed');
+});
+
+test('changesets: success list and one failure', async () => {
+  const report = await explainText('changesets.log', [
+    '🦋  info npm info @quarry/core',
+    '🦋  info Publishing "@quarry/core" at "1.4.0"',
+    '🦋  info Publishing "@quarry/cli" at "1.4.0"',
+    '🦋  error an error occurred while publishing @quarry/cli: E403 You may not perform that action with these credentials.',
+    '🦋  success packages published successfully:',
+    '🦋  @quarry/core@1.4.0',
+    '🦋  error packages failed to publish:',
+    '🦋  @quarry/cli@1.4.0',
+    '',
+  ].join('\n'));
+  assert.deepEqual(report.published.map((item) => `${item.package}@${item.version}`), ['@quarry/core@1.4.0']);
+  assert.equal(report.failures.length, 1, 'the closing summary is not a second failure');
+  assert.equal(report.failures[0]!.package, '@quarry/cli');
+  assert.equal(report.failures[0]!.httpStatus, 403);
+  assert.equal(report.failures[0]!.signature, 'npm-403-credentials');
+});
+
+test('semantic-release: invalid token', async () => {
+  const report = await explainText('semantic-release.log', [
+    '[9:41:00 AM] [semantic-release] › ℹ  Running semantic-release version 24.2.0',
+    '[9:41:02 AM] [semantic-release] › ✘  An error occurred while running semantic-release: SemanticReleaseError: Invalid npm token.',
+    '  code: \'EINVALIDNPMTOKEN\',',
+    '[9:41:02 AM] [semantic-release] › ✘  EINVALIDNPMTOKEN Invalid npm token.',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length >= 1, true);
+  assert.equal(report.failures[0]!.signature, 'semantic-release-npm-token');
+  assert.equal(report.failures[0]!.causes[0]!.id, 'token-invalid-or-expired');
+});
+
+test('yarn 1: unset variable in .npmrc', async () => {
+  const report = await explainText('yarn1.log', [
+    'yarn publish v1.22.22',
+    'error An unexpected error occurred: "Failed to replace env in config: ${NPM_TOKEN}".',
+    'info If you think this is a bug, please open a bug report with the information provided in "/home/runner/work/app/app/yarn-error.log".',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.signature, 'yarn1-env-replace');
+  assert.equal(report.failures[0]!.causes[0]!.id, 'token-unexpanded-variable');
+  assert.equal(report.failures[0]!.evidence[0]!.line, 2);
+});
+
+test('pnpm: own error code', async () => {
+  const report = await explainText('pnpm.log', [
+    ' ERR_PNPM_GIT_UNCLEAN  Unclean working tree. Commit or stash changes first.',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 0, 'an unknown error outside a publishing step is left out');
+});
