@@ -151,6 +151,8 @@ function compareWithWorkingPublishes(failure: FailureContext, evidence: CauseEvi
     adjust('token-invalid-or-expired', -40, null, null);
     adjust('oidc-not-configured', -20, null, null);
     adjust('npm-too-old-for-oidc', -20, null, null);
+    // A package of the same scope went through, so the scope exists.
+    if (facts.package?.startsWith('@') && sibling.mention.name.split('/')[0] === facts.package.split('/')[0]) adjust('scope-not-found', -40, null, null);
     return;
   }
   const where = sibling.step === failure.step ? 'the same step' : `step "${sibling.step.name}"`;
