@@ -39,6 +39,11 @@ test('verdaccio whoami names the token owner', async () => {
   assert.deepEqual(await response.json(), { username: 'bob' });
 });
 
+test('verdaccio proxies nothing upstream', async () => {
+  // With no uplinks a package that exists only on public registries is simply absent.
+  assert.equal((await get(`${registry.url}lodash`)).status, 404);
+});
+
 test('verdaccio rejects a wrong password', async () => {
   // Verdaccio treats a failed Basic login as a registration attempt, which max_users -1 rejects with 409.
   await assert.rejects(registry.login('alice', 'wrong-password'), /HTTP 409/);
