@@ -38,7 +38,11 @@ export const rule = defineRule({
 
     for (const publish of publishes) {
       const resolution = publish.resolution;
-      if (!resolution || resolution.credential.class === 'secret') continue;
+      if (!resolution) {
+        context.note(`step ${JSON.stringify(publish.step.displayName)} (${publish.span.file}:${publish.span.line}): not checked, ${publish.notes.join('; ') || 'the publish could not be resolved'}`);
+        continue;
+      }
+      if (resolution.credential.class === 'secret') continue;
       if (publish.command?.dryRun) continue;
       // A job that means to use trusted publishing sends no token on purpose,
       // and trusted-publishing-not-possible checks whether that can work.
