@@ -9,10 +9,12 @@ import { redact } from './redact.js';
  */
 export const STEP_SUMMARY_MAX_BYTES = 1024 * 1024;
 
+// Code spans are padded with spaces so no closing backtick touches a value
+// (a `KEY: value` shape would otherwise be read as one token by redaction).
 function code(text: string): string {
   const clean = text.replace(/\r?\n/g, ' ');
-  const fence = clean.includes('`') ? '``' : '`';
-  return `${fence}${fence === '``' ? ' ' : ''}${clean}${fence === '``' ? ' ' : ''}${fence}`;
+  const fence = clean.includes('``') ? '```' : '``';
+  return `${fence} ${clean} ${fence}`;
 }
 
 function cell(text: string): string {
@@ -66,7 +68,8 @@ export function renderExplainMarkdown(report: ExplainReport, options: MarkdownOp
     lines.push('', '**Evidence**', '', ...failure.evidence.map(evidenceLine), '', '**Causes, most likely first**', '');
     failure.causes.forEach((cause, rank) => {
       lines.push(`${rank + 1}. ${code(cause.id)} (${cause.confidence}): ${cell(cause.summary)}`);
-      for (const evidence of cause.evidence) lines.push(`   ${evidenceLine(evidence)}`);
+      // A low-confidence cause cites only the failure line already shown above.
+      if (cause.confidence !== 'low') for (const evidence of cause.evidence) lines.push(`   ${evidenceLine(evidence)}`);
     });
     if (failure.fixes.length > 0) {
       lines.push('', '**Fix**', '');

@@ -81,7 +81,8 @@ export function renderExplainText(report: ExplainReport): string {
     out.push('  causes, most likely first:');
     failure.causes.forEach((cause, rank) => {
       out.push(`    ${rank + 1}. ${cause.id} (${cause.confidence}): ${cause.summary}`);
-      for (const evidence of cause.evidence) out.push(`         ${at(evidence)}: ${evidence.text}`);
+      // A low-confidence cause cites only the failure line already shown above.
+      if (cause.confidence !== 'low') for (const evidence of cause.evidence) out.push(`         ${at(evidence)}: ${evidence.text}`);
     });
     if (failure.fixes.length > 0) {
       out.push('  fix:');

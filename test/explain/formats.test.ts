@@ -51,3 +51,8 @@ test('markdown: truncates with a note', () => {
   assert.match(markdown, /Report truncated/);
   assert.match(markdown, /--format json/);
 });
+
+test('markdown: placeholder evidence stays readable', () => {
+  const markdown = renderExplainMarkdown(report);
+  assert.match(markdown, /`` {3}NODE_AUTH_TOKEN: XXXXX-XXXXX-XXXXX-XXXXX ``/);
+});
