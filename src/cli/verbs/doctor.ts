@@ -11,11 +11,12 @@ workspaces found here (npm, pnpm or Yarn), or the package folders given.
 
 Options:
   --format text|json   output format (default text)
-  --offline            do not contact the registry or the GitHub API
+  --offline            do not contact the registry
   --github-scopes      send the GitHub Packages token to the GitHub API at
                        GITHUB_API_URL (default https://api.github.com) to
                        read a classic token's scopes; off by default because
-                       it sends the token to a second service
+                       it sends the token to a second service (it does so
+                       even with --offline)
   --timeout <seconds>  timeout of one registry request (default 15)
   -h, --help           show this help
 
