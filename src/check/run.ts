@@ -44,6 +44,8 @@ export interface CheckResult {
   /** Lines for stderr: skipped files, skipped rules. */
   notes: string[];
   failures: RuleFailure[];
+  /** Wall time of loading the model and of each rule, in milliseconds. */
+  timings: { load: number; rules: Array<{ ruleId: string; milliseconds: number }> };
 }
 
 /** Load the rule list lazily so that `--help` does not import every rule. */
@@ -69,13 +71,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
   const rules = selectRules(options.rules ?? (await allRules()), options.only, options.ignore);
 
+  const loadStarted = performance.now();
   const repository = loadRepository(options.directory, { repo: options.repo ?? null, reader });
+  const timings: CheckResult['timings'] = { load: performance.now() - loadStarted, rules: [] };
   const shared = createSharedContext(repository, reader);
 
   const findings: Finding[] = [];
   const failures: RuleFailure[] = [];
   for (const [index, rule] of rules.entries()) {
     options.onRule?.(rule, index, rules.length);
+    const started = performance.now();
     try {
       findings.push(...(await rule.check(createRuleContext(shared, rule))));
     } catch (error) {
@@ -85,6 +90,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         stack: error instanceof Error ? (error.stack ?? null) : null,
       });
     }
+    timings.rules.push({ ruleId: rule.id, milliseconds: performance.now() - started });
   }
 
   return {
@@ -93,6 +99,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     rules,
     notes: [...repository.notes, ...shared.notes],
     failures,
+    timings,
   };
 }
 

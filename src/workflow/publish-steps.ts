@@ -76,10 +76,17 @@ function lineAt(text: string, offset: number): string {
   return text.slice(start, end === -1 ? text.length : end);
 }
 
+// Several rules ask the same questions about every step.
+const publishes = new WeakMap<Step, boolean>();
+
 /** True when the step publishes: a publish command in its script or a known publish action. */
 export function stepPublishes(step: Step): boolean {
-  if (step.uses?.kind === 'repository' && isPublishAction(step.uses.raw)) return true;
-  return step.run !== null && findPublishCommands(step.run).length > 0;
+  let answer = publishes.get(step);
+  if (answer === undefined) {
+    answer = (step.uses?.kind === 'repository' && isPublishAction(step.uses.raw)) || (step.run !== null && findPublishCommands(step.run).length > 0);
+    publishes.set(step, answer);
+  }
+  return answer;
 }
 
 /** True when the step queries the registry to check a package (`npm view`, `npm install pkg@ver`). */

@@ -46,6 +46,19 @@ export const LINUX_DEFAULT_SHELL = 'bash -e {0}';
  * `windows` selects the Windows default (`pwsh`).
  */
 export function resolveShell(written: string | null, source: ShellSource, windows = false): ResolvedShell {
+  const key = `${source}\u0000${windows}\u0000${written ?? ''}`;
+  let shell = resolved.get(key);
+  if (!shell) {
+    shell = Object.freeze(describeShell(written, source, windows));
+    resolved.set(key, shell);
+  }
+  return shell;
+}
+
+// Few distinct `shell:` values exist in a repository; each step shares the frozen result.
+const resolved = new Map<string, ResolvedShell>();
+
+function describeShell(written: string | null, source: ShellSource, windows: boolean): ResolvedShell {
   if (written === null || written.trim() === '') {
     if (windows) return describeCommand(BUILTIN.pwsh!, 'default', null);
     return describeCommand(LINUX_DEFAULT_SHELL, 'default', null);

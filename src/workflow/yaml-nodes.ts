@@ -27,11 +27,20 @@ export interface Entry {
   pair: Pair;
 }
 
+// Entries by mapping node: the model reads a dozen keys of each step, and a
+// fresh walk per key made loading quadratic in the keys of a mapping.
+const entriesCache = new WeakMap<YAMLMap, Entry[]>();
+
 /** List a mapping's entries in order, with `<<` merges expanded (explicit keys win over merged ones). */
 export function mapEntries(document: Document, node: unknown): Entry[] {
   const map = resolveNode(document, node);
   if (!isMap(map)) return [];
-  return collect(document, map, 0);
+  let entries = entriesCache.get(map);
+  if (!entries) {
+    entries = collect(document, map, 0);
+    entriesCache.set(map, entries);
+  }
+  return entries;
 }
 
 function collect(document: Document, map: YAMLMap, depth: number): Entry[] {
@@ -58,8 +67,9 @@ function collect(document: Document, map: YAMLMap, depth: number): Entry[] {
 
 /** Find one key of a mapping (the last one wins, as in GitHub's parser). */
 export function getEntry(document: Document, node: unknown, key: string): Entry | null {
-  const entries = mapEntries(document, node).filter((entry) => entry.key === key);
-  return entries[entries.length - 1] ?? null;
+  const entries = mapEntries(document, node);
+  for (let i = entries.length - 1; i >= 0; i -= 1) if (entries[i]!.key === key) return entries[i]!;
+  return null;
 }
 
 export function getNode(document: Document, node: unknown, key: string): Node | null {
