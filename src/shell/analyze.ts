@@ -9,12 +9,12 @@
  * condition, for any command of an `&&`/`||` list but the last, for any
  * pipeline command but the last, or for a pipeline negated with `!`.
  */
-import type { Node } from 'web-tree-sitter';
 
 import { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPublishLookup } from './commands.js';
 import { detectConfigSet, printedContent, writtenFileKind } from './effects.js';
 import { loadBashParser, maskExpressions, parseMasked } from './parser.js';
 import { resolvePath } from './paths.js';
+import { copyTree, type SyntaxNode as Node } from './syntax.js';
 import type {
   Assignment,
   ConfigSet,
@@ -67,7 +67,7 @@ function analyzeAtDepth(script: string, options: AnalyzeOptions, depth: number):
   const tree = parseMasked(masked);
   try {
     const walker = new ScriptWalker(script, masked, new WordReader(script, expressions), options, depth);
-    walker.run(tree.rootNode);
+    walker.run(copyTree(tree, masked));
     return walker.result(expressions);
   } finally {
     tree.delete();

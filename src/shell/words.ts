@@ -3,8 +3,8 @@
  * where it is known, and segments for variables, GitHub expressions and
  * substitutions.
  */
-import type { Node } from 'web-tree-sitter';
 
+import type { SyntaxNode as Node } from './syntax.js';
 import type { ExpressionMask, Segment, Span, Word } from './types.js';
 
 const VARIABLE_IN_TEXT = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
