@@ -34,3 +34,14 @@ test('redactDeep: nested strings', () => {
   const value = redactDeep({ a: ['x ghp_abcdefghijklmnopqrstuvwxyz0123456789'], b: { c: 1 } });
   assert.deepEqual(value, { a: ['x ***'], b: { c: 1 } });
 });
+
+test('redact: GitHub expression after a key is kept', () => {
+  assert.equal(redact('NPM_TOKEN: ${{ secrets.NPM_TOKEN }}'), 'NPM_TOKEN: ${{ secrets.NPM_TOKEN }}');
+});
+
+test('redact: JSON escapes survive', () => {
+  const json = JSON.stringify({ line: '//r.example/:_authToken="s3cr3t-value-1"' });
+  const redacted = redact(json);
+  assert.doesNotMatch(redacted, /s3cr3t/);
+  assert.doesNotThrow(() => JSON.parse(redacted));
+});
