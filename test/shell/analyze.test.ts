@@ -166,3 +166,53 @@ describe('working directory', () => {
     });
   }
 });
+
+describe('grammar workarounds and odd input', () => {
+  it('splits assignments joined to the next line', () => {
+    const analysis = analyzeScriptSync('A=1 B=2\nNODE_AUTH_TOKEN=x npm publish');
+    const publish = commandOf(analysis, 'npm publish');
+    assert.deepEqual(publish.assignments.map((assignment) => assignment.name), ['NODE_AUTH_TOKEN']);
+    assert.equal(analysis.publishes.has(publish.id), true);
+    const bare = analysis.commands.find((command) => command.assignments.some((assignment) => assignment.name === 'A'));
+    assert.deepEqual(bare?.assignments.map((assignment) => assignment.name), ['A', 'B']);
+  });
+
+  it('keeps export values after joined assignments', () => {
+    const analysis = analyzeScriptSync('A=1 B=2\nexport TOKEN=$SECRET');
+    assert.deepEqual(analysis.exports.map((entry) => [entry.name, entry.value?.raw]), [['TOKEN', '$SECRET']]);
+  });
+
+  it('records syntax errors without throwing', () => {
+    const analysis = analyzeScriptSync('if then fi (((\nnpm publish');
+    assert.ok(analysis.syntaxErrors.length > 0);
+  });
+
+  it('marks commands inside functions and substitutions', () => {
+    const analysis = analyzeScriptSync('release() {\n  npm publish\n}\nv=$(npm view p version)');
+    assert.equal(commandOf(analysis, 'npm publish').inFunction, 'release');
+    const view = commandOf(analysis, 'npm view');
+    assert.equal(view.inSubstitution, true);
+    assert.equal(view.stdout, 'captured');
+    // bash clears errexit inside $( … ) unless inherit_errexit is set.
+    assert.equal(view.options.errexit, false);
+  });
+
+  it('reads stream destinations in redirect order', () => {
+    const analysis = analyzeScriptSync('npm view a >/dev/null 2>&1\nnpm view b 2>&1 >/dev/null\nnpm view c &>/dev/null\nnpm view d |& tee log');
+    const streams = (prefix: string) => {
+      const command = commandOf(analysis, prefix);
+      return [command.stdout, command.stderr];
+    };
+    assert.deepEqual(streams('npm view a'), ['null', 'null']);
+    assert.deepEqual(streams('npm view b'), ['null', 'inherited']);
+    assert.deepEqual(streams('npm view c'), ['null', 'null']);
+    assert.deepEqual(streams('npm view d'), ['pipe', 'pipe']);
+  });
+
+  it('maps spans back to the original script', () => {
+    const script = 'echo "${{ secrets.A }}" && npm publish --tag "${{ inputs.tag }}"';
+    const publish = commandOf(analyzeScriptSync(script), 'npm publish');
+    assert.equal(script.slice(publish.span.start, publish.span.end), 'npm publish --tag "${{ inputs.tag }}"');
+    assert.deepEqual(publish.argv[3]!.segments, [{ kind: 'expression', text: '${{ inputs.tag }}', expression: 'inputs.tag' }]);
+  });
+});
