@@ -161,14 +161,24 @@ test('publish by path and working-directory', async () => {
 });
 
 test('temporary folders are removed', async () => {
-  const { readdirSync } = await import('node:fs');
+  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
-  const before = readdirSync(tmpdir()).filter((name) => name.startsWith('pubguard-simulate-')).length;
-  await simulate({
-    'package.json': '{ "name": "widgets", "version": "1.0.0" }',
-    '.github/workflows/release.yml': workflow(`${SETUP_NODE}      - run: npm publish
+  const { join } = await import('node:path');
+  // os.tmpdir() reads TMPDIR on every call, so the simulation works in a folder of its own here.
+  const own = mkdtempSync(join(tmpdir(), 'pubguard-simulate-test-'));
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = own;
+  try {
+    const [publish] = await simulate({
+      'package.json': '{ "name": "widgets", "version": "1.0.0" }',
+      '.github/workflows/release.yml': workflow(`${SETUP_NODE}      - run: npm publish
 `),
-  });
-  const after = readdirSync(tmpdir()).filter((name) => name.startsWith('pubguard-simulate-')).length;
-  assert.equal(after, before);
+    });
+    assert.equal(publish!.resolution!.credential.class, 'placeholder');
+    assert.deepEqual(readdirSync(own), []);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(own, { recursive: true, force: true });
+  }
 });
