@@ -3,11 +3,11 @@
  * command, the shell options, working directory, pipeline and status test in
  * effect, and what the command writes and publishes.
  *
- * The bash rules this follows (bash manual, "Pipelines" and "The Set
- * Builtin"): a pipeline's status is its last command's unless pipefail is
- * set; errexit does not fire for commands in an `if`/`while`/`until`
- * condition, for any command of an `&&`/`||` list but the last, for any
- * pipeline command but the last, or for a pipeline negated with `!`.
+ * It follows the bash manual ("Pipelines" and "The Set Builtin"). A
+ * pipeline's status is its last command's unless pipefail is set. errexit
+ * does not fire for commands in an `if`/`while`/`until` condition, for any
+ * command of an `&&`/`||` list but the last, for any pipeline command but
+ * the last, or for a pipeline negated with `!`.
  */
 
 import { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPublishLookup } from './commands.js';
@@ -39,7 +39,7 @@ import type {
   StreamDestination,
   Word,
 } from './types.js';
-import { mergeLiterals, WordReader } from './words.js';
+import { literalText, mergeLiterals, WordReader } from './words.js';
 
 /** Looks up a package.json script by name for the directory a command runs in. */
 export type ScriptLookup = (scriptName: string, cwd: ShellPath) => string | undefined;
@@ -74,14 +74,14 @@ function analyzeAtDepth(script: string, options: AnalyzeOptions, depth: number):
   }
 }
 
-/** Where a statement's status goes; built by the construct that contains it. */
+/** The destination of a statement's status, built by the construct that contains it. */
 interface Sink {
   /** The test applied to the status; `negated` is true for `! cmd`, which swaps the branches. */
   test(negated: boolean): StatusTest | null;
   errexitApplies: boolean;
   andList: boolean;
   background: boolean;
-  /** What happens when no test catches the failure and errexit does not fire. */
+  /** The outcome when no test catches the failure and errexit does not fire. */
   fallback: FailureOutcome;
 }
 
@@ -523,7 +523,8 @@ class ScriptWalker {
     if (negated) return { kind: 'ignored', reason: 'negated' };
     const fallback = sink.fallback;
     if (fallback.kind === 'ignored' && (fallback.reason === 'errexit-off' || fallback.reason === 'condition' || fallback.reason === 'and-list')) {
-      return { kind: 'ignored', reason: !options.errexit ? 'errexit-off' : sink.andList ? 'and-list' : 'condition' };
+      if (!options.errexit) return { kind: 'ignored', reason: 'errexit-off' };
+      return { kind: 'ignored', reason: sink.andList ? 'and-list' : 'condition' };
     }
     return fallback;
   }
@@ -1067,7 +1068,9 @@ function findPipestatusReads(children: Node[]): Array<{ span: Span; index: strin
       const name = subscript?.childForFieldName('name')?.text ?? node.namedChildren.find((child) => child?.type === 'variable_name')?.text;
       if (name === 'PIPESTATUS') {
         const index = subscript?.childForFieldName('index');
-        reads.push({ span: spanOf(node), index: index ? (/^[\d@*]+$/.test(index.text) ? index.text : null) : '0' });
+        let indexText: string | null = '0';
+        if (index) indexText = /^[\d@*]+$/.test(index.text) ? index.text : null;
+        reads.push({ span: spanOf(node), index: indexText });
         return;
       }
     }
@@ -1088,7 +1091,7 @@ function splitAssignmentWord(word: Word): { name: string; value: Word } | null {
   if (!match) return null;
   const offset = match[0].length;
   const segments = mergeLiterals([{ kind: 'literal', text: first.text.slice(offset) }, ...word.segments.slice(1)]);
-  const text = segments.every((segment) => segment.kind === 'literal') ? segments.map((segment) => (segment.kind === 'literal' ? segment.text : '')).join('') : null;
+  const text = literalText(segments);
   return { name: match[1]!, value: { raw: word.raw.slice(offset), text, segments, span: { start: word.span.start + offset, end: word.span.end } } };
 }
 

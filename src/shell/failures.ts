@@ -1,8 +1,8 @@
 /**
- * Judgements over a script analysis that the check rules report: publish and
- * verify commands whose failure a pipeline hides, whose status check cannot
- * see the failure, or whose failure is ignored, and registry existence
- * checks that read any error as "not published".
+ * Judgements over a script analysis that the check rules report. They find
+ * publish and verify commands whose failure a pipeline hides, whose status
+ * check cannot see the failure, or whose failure is ignored. They also find
+ * registry existence checks that read any error as "not published".
  */
 import type {
   ExistenceCheck,
@@ -31,7 +31,7 @@ export interface PipelineFailure {
   role: CommandRole;
   /** The first command of the last pipeline element, whose status the pipeline reports. */
   last: SimpleCommand | null;
-  /** The test that sees only the last command's status (for `check-misses`). */
+  /** The test that reads only the last command's status (for `check-misses`). */
   test: StatusTest | null;
   /** A `${PIPESTATUS[…]}` read after another command reset it (for `check-misses`). */
   stalePipestatus: PipestatusRead | null;
@@ -41,7 +41,7 @@ export interface PipelineFailure {
   laterPipefail: OptionChange | null;
 }
 
-/** The role of a command in publishing, or null for other commands (dry runs included). */
+/** Returns the role of a command in publishing, or null for other commands (dry runs included). */
 export function roleOf(analysis: ScriptAnalysis, command: SimpleCommand): CommandRole | null {
   const publish = analysis.publishes.get(command.id);
   if (publish && !publish.dryRun) return 'publish';
@@ -157,7 +157,7 @@ export function findUnsafeExistenceChecks(analysis: ScriptAnalysis): UnsafeExist
     .filter(({ command }) => command.failure.kind !== 'step-fails' && command.failure.kind !== 'unknown');
 }
 
-/** The script text of a span, on one line and shortened for messages. */
+/** Returns the script text of a span on one line, shortened for messages. */
 export function excerpt(analysis: ScriptAnalysis, span: Span, max = 60): string {
   const text = analysis.script.slice(span.start, span.end).replace(/\s*\\\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

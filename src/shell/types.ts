@@ -47,7 +47,7 @@ export interface Word {
   span: Span;
 }
 
-/** Where a path is anchored before its relative part applies. */
+/** The anchor of a path, to which its relative part is appended. */
 export type PathBase =
   /** The directory the step starts in (its `working-directory`, else the workspace). */
   | { kind: 'step' }
@@ -99,7 +99,7 @@ export interface StatusTest {
   handler: FailureHandler | null;
 }
 
-/** The code that runs when a status tells of a failure. */
+/** The code that runs when a tested status is non-zero. */
 export interface FailureHandler {
   span: Span;
   /**
@@ -111,10 +111,10 @@ export interface FailureHandler {
 }
 
 /**
- * What happens to a failure of one command.
+ * The fate of a failure of one command.
  * - `step-fails`: errexit stops the script, or it is the script's last
  *   status, so the step fails;
- * - `tested`: a construct tests the status (see `StatusCommand.statusTest`);
+ * - `tested`: a construct tests the status (see `SimpleCommand.statusTest`);
  * - `lost-in-pipeline`: it is not the last command of a pipeline and
  *   pipefail is off, so the pipeline's status is another command's;
  * - `ignored`: nothing looks at the status (errexit is off, a command inside
@@ -146,11 +146,11 @@ export interface Pipeline {
   /** The test applied to the pipeline's status, or null. */
   statusTest: StatusTest | null;
   /**
-   * The first later reads of `${PIPESTATUS[…]}` and whether each still sees
-   * this pipeline (`fresh`) or a later command already reset it.
+   * Later reads of `${PIPESTATUS[…]}`, each marked `fresh` when it still
+   * contains this pipeline's statuses and not a later command's.
    */
   pipestatusReads: PipestatusRead[];
-  /** Where the status reaches when it is non-zero; see `FailureOutcome`. */
+  /** The fate of a non-zero status; see `FailureOutcome`. */
   failure: FailureOutcome;
 }
 
@@ -174,7 +174,7 @@ export interface Redirect {
   span: Span;
 }
 
-/** Where a command's output stream goes. */
+/** The destination of a command's output stream. */
 export type StreamDestination = 'inherited' | 'null' | 'file' | 'captured' | 'pipe';
 
 /** A simple command such as `npm publish --tag next`. */
@@ -200,7 +200,7 @@ export interface SimpleCommand {
   options: ShellOptions;
   /** The pipeline it belongs to and its element index there. */
   pipeline: { id: number; index: number; length: number };
-  /** Where its stdout and stderr end up (`captured` inside `$(…)`). */
+  /** The destinations of its stdout and stderr (`captured` inside `$(…)`). */
   stdout: StreamDestination;
   stderr: StreamDestination;
   /** True inside `$( … )` or backquotes. */

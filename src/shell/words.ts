@@ -9,14 +9,14 @@ import type { ExpressionMask, Segment, Span, Word } from './types.js';
 
 const VARIABLE_IN_TEXT = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 
-/** Reads words from one script; holds the original text and its masked expressions. */
+/** A reader of the words of one script, with its original text and masked expressions. */
 export class WordReader {
   constructor(
     readonly script: string,
     readonly expressions: ExpressionMask[],
   ) {}
 
-  /** The original text of a span, with expressions restored. */
+  /** Returns the original text of a span, with expressions restored. */
   raw(span: Span): string {
     return this.script.slice(span.start, span.end);
   }
@@ -186,8 +186,9 @@ export function mergeLiterals(segments: Segment[]): Segment[] {
 }
 
 /**
- * The text when every segment is known: literal text and variables the shell
- * leaves as written. Null when a segment depends on the environment.
+ * Returns the text when every segment is known (literal text, and variables
+ * the shell leaves as written), or null when a segment depends on the
+ * environment.
  */
 export function literalText(segments: Segment[]): string | null {
   let text = '';
@@ -201,7 +202,5 @@ export function literalText(segments: Segment[]): string | null {
 
 /** Renders segments back to a readable string: literal text, `$NAME`, `${{ expr }}`, or the raw text. */
 export function segmentsToString(segments: Segment[]): string {
-  return segments
-    .map((segment) => (segment.kind === 'literal' ? segment.text : segment.kind === 'expression' ? segment.text : segment.raw))
-    .join('');
+  return segments.map((segment) => (segment.kind === 'literal' || segment.kind === 'expression' ? segment.text : segment.raw)).join('');
 }
