@@ -10,10 +10,10 @@ export function referencedVariables(raw: string): string[] {
 }
 
 /**
- * Token family from its prefix. GitHub documents `ghp_` (classic personal
- * access token), `gho_` (OAuth), `ghs_` (app installation, which is what
- * GITHUB_TOKEN is) and `github_pat_` (fine-grained); npm tokens start with
- * `npm_`; Verdaccio and OIDC exchanges give JWTs.
+ * Tell a token's family from its prefix: `ghp_` (classic personal access
+ * token), `gho_` (OAuth), `ghs_` (app installation, which GITHUB_TOKEN is),
+ * `github_pat_` (fine-grained) and `npm_`. Verdaccio and OIDC exchanges
+ * issue JWTs.
  */
 export function tokenShape(value: string): TokenShape {
   if (value.startsWith('github_pat_')) return 'github_pat_';
@@ -28,7 +28,7 @@ export function tokenShape(value: string): TokenShape {
 /**
  * Class of a value npm resolved for a credential key. npm 7+ keeps an unset
  * `${VAR}` as the literal text (`env-replace.js` in @npmcli/config 10 returns
- * the match unchanged unless the `?` modifier asks for an empty string), so a
+ * the match unchanged unless the `?` modifier requests an empty string), so a
  * value still containing `${…}` after loading is what the registry receives.
  */
 export function classifyValue(value: string): Exclude<CredentialClass, 'missing' | 'other-host'> {

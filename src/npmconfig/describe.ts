@@ -24,7 +24,7 @@ export function describeOrigin(origin: ConfigOrigin | null, root?: string): stri
   }
 }
 
-/** One clause saying what the client sends, for example `the placeholder "XXXXX-XXXXX-XXXXX-XXXXX"`. */
+/** Describe in one clause what the client sends, for example `the placeholder "XXXXX-XXXXX-XXXXX-XXXXX"`. */
 export function describeCredential(credential: CredentialResolution): string {
   switch (credential.class) {
     case 'secret':

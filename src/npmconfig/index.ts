@@ -54,15 +54,15 @@ export async function resolvePublishConfig(options: ResolvePublishOptions): Prom
   }
   if (client === 'pnpm') {
     // NOTE: pnpm reads the same `.npmrc` files (project, workspace root, user,
-    // global); it is resolved with npm's loader, which finds the workspace
-    // root only from package.json `workspaces`, not pnpm-workspace.yaml.
+    // global), so npm's loader resolves it. That loader finds a workspace root
+    // only from package.json `workspaces`, not from pnpm-workspace.yaml.
     return { ...resolution, client };
   }
   return resolution;
 }
 
 /**
- * The client a repository uses, from the nearest `package.json`'s
+ * Detect the client a repository uses, from the nearest `package.json`'s
  * `packageManager`, then lock files and `.yarnrc.yml`, walking up from `cwd`.
  */
 export async function detectClient(cwd: string): Promise<PublishClient> {

@@ -44,22 +44,22 @@ export const TRUSTED_PUBLISHING_MIN_NPM = '11.5.1';
  */
 export const RUNNER_DEFAULT_NODE = '20';
 
-/** What is known about the npm of a job. */
+/** Known facts about the npm of a job. */
 export interface JobNpm {
   /** The lowest npm version the job may run, or null when unknown. */
   minimum: string | null;
-  /** Where the answer comes from. */
+  /** Source of the version. */
   source: 'node-version' | 'npm-install' | 'runner-default' | 'unknown';
   /** The Node version spec it was derived from, when any. */
   nodeVersion: string | null;
 }
 
 /**
- * The lowest npm a Node version spec can give. setup-node installs the
- * newest release matching the spec, so `22` means the newest 22.x, but the
- * lowest bundled npm of the whole range is the safe answer for a decision
- * like "is npm at least 11.5.1": `24` gives 11.5.1 only because setup-node
- * resolves it to the newest 24.x.
+ * Give the npm a Node version spec brings, as the table's row for it.
+ * setup-node installs the newest release matching the spec, so a bare major
+ * (`24`, `24.x`) counts as that line's newest release; any other range
+ * counts as its lowest version, the safe value for a decision like "is npm
+ * at least 11.5.1".
  */
 export function bundledNpmForNodeSpec(spec: string): string | null {
   const trimmed = spec.trim().replace(/^v/, '');

@@ -80,7 +80,7 @@ export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
 export interface NpmResolveOptions {
   /** Directory npm runs in. */
   cwd: string;
-  /** Environment npm sees. */
+  /** Environment npm runs with. */
   env: Record<string, string | undefined>;
   /** Package directory being published; defaults to `cwd`. */
   packageDir?: string;
@@ -249,7 +249,7 @@ async function originOf(
   return configOrigin(config, key, fileCache);
 }
 
-/** Where a loaded key was set: file and line, env variable, command-line flag or default. */
+/** Find where a loaded key was set: file and line, env variable, command-line flag or default. */
 async function configOrigin(config: NpmConfig, key: string, fileCache: Map<string, string[]>): Promise<ConfigOrigin> {
   const where = config.find(key);
   if (where === 'cli') return { kind: 'cli', flag: `--${key}` };
@@ -388,7 +388,9 @@ async function describeCredential(
   const origin = await configOrigin(config, key, fileCache);
   const where = config.find(key);
   const raw = where ? config.data.get(where)?.raw?.[key] : undefined;
-  const rawText = typeof raw === 'string' ? raw : origin.kind === 'env' ? String(options.env[origin.variable] ?? '') : value;
+  let rawText = value;
+  if (typeof raw === 'string') rawText = raw;
+  else if (origin.kind === 'env') rawText = String(options.env[origin.variable] ?? '');
   const variables = referencedVariables(rawText);
   const variable = variables[0] ?? null;
   const variableSet = variable !== null && options.env[variable] !== undefined;

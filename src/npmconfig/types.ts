@@ -1,9 +1,12 @@
 /**
- * What npm, pnpm or Yarn will send to a registry for one publish, and where
- * each part of that answer came from.
+ * Types for the registry and credential npm, pnpm or Yarn will use for one
+ * publish, with the origin of each part.
  */
 
-/** What the client will send; the words DESIGN's credential classes use. */
+/**
+ * Credential class: a real value, setup-node's placeholder, a literal
+ * `${VAR}`, an empty value, nothing configured, or only another registry's.
+ */
 export type CredentialClass = 'secret' | 'placeholder' | 'unexpanded-variable' | 'empty' | 'missing' | 'other-host';
 
 /** The prefix family of a token, never its value. */
@@ -12,7 +15,7 @@ export type TokenShape = 'ghp_' | 'gho_' | 'ghs_' | 'github_pat_' | 'npm_' | 'jw
 /** The client that runs the publish. pnpm reads `.npmrc` like npm; Yarn 2+ reads only `.yarnrc.yml`. */
 export type PublishClient = 'npm' | 'pnpm' | 'yarn-berry' | 'yarn-classic';
 
-/** Where a configuration value came from. Lines are 1-based. */
+/** Origin of a configuration value. Lines are 1-based. */
 export type ConfigOrigin =
   | { kind: 'file'; file: string; line: number; level: ConfigLevel }
   | { kind: 'env'; variable: string }
@@ -40,7 +43,7 @@ export interface CredentialResolution {
   key: string | null;
   /** `token`, `basic` (`_auth` or `username` + `_password`) or `client-certificate`. */
   authType: 'token' | 'basic' | 'client-certificate' | null;
-  /** Where the key was set. */
+  /** Origin of the key. */
   origin: ConfigOrigin | null;
   /** The `${VAR}` the configured value refers to, if any, whether or not it was set. */
   variable: string | null;
@@ -60,7 +63,7 @@ export interface UnscopedAuthProblem {
   line: number;
 }
 
-/** The whole answer for one package publish. */
+/** Registry, credential and config files for one package publish. */
 export interface PublishConfigResolution {
   client: PublishClient;
   /** Absolute directory the client runs in. */

@@ -1,6 +1,6 @@
 /**
- * Which registry `yarn npm publish` (Yarn 2 and later) targets and which
- * credential it sends. Yarn 2+ never reads `.npmrc`: its settings come from
+ * Resolution of the registry `yarn npm publish` (Yarn 2 and later) targets
+ * and the credential it sends. Yarn 2+ never reads `.npmrc`: its settings come from
  * `.yarnrc.yml` files (the folder it runs in and every folder above it, the
  * nearer file winning, then `~/.yarnrc.yml`) and from `YARN_*` variables,
  * which win over every file.
@@ -50,7 +50,7 @@ interface YarnrcFile {
 /**
  * Yarn's `${NAME}`, `${NAME:-fallback}` and `${NAME-fallback}` forms. An unset
  * NAME with no fallback makes Yarn stop with "Environment variable not found";
- * this module keeps the text as written then, and the class says so.
+ * this module then keeps the text as written and classifies it as an unexpanded variable.
  */
 const YARN_VARIABLE = /\$\{([\w]+)(:)?(?:-([^}]*))?\}/g;
 
@@ -99,7 +99,7 @@ function settingAt(file: YarnrcFile, path: string[], env: Record<string, string 
   return { value, raw, missing, origin: { kind: 'file', file: file.file, line: lineOf(file, keyNode), level: 'yarnrc' } };
 }
 
-/** The `.yarnrc.yml` files Yarn reads from `cwd`, nearest first, then the home one. */
+/** Find the `.yarnrc.yml` files Yarn reads from `cwd`, nearest first, then the home one. */
 export async function findYarnrcFiles(cwd: string, env: Record<string, string | undefined>): Promise<YarnrcFile[]> {
   const name = env.YARN_RC_FILENAME || '.yarnrc.yml';
   const files: YarnrcFile[] = [];
@@ -121,7 +121,7 @@ export async function findYarnrcFiles(cwd: string, env: Record<string, string | 
   return files;
 }
 
-/** The environment variable Yarn maps to a top-level setting (`npmAuthToken` → `YARN_NPM_AUTH_TOKEN`). */
+/** Name the environment variable Yarn maps to a top-level setting (`npmAuthToken` → `YARN_NPM_AUTH_TOKEN`). */
 export function yarnEnvName(setting: string): string {
   return `YARN_${setting.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
