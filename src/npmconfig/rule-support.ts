@@ -65,10 +65,17 @@ export async function allPublishes(host: SimulationHost): Promise<SimulatedPubli
   return found;
 }
 
+/**
+ * True for GitHub Packages' npm registry: npm.pkg.github.com, a GHE.com
+ * tenant (`npm.<tenant>.ghe.com`), or GitHub Enterprise Server without
+ * subdomain isolation (`<host>/_registry/npm/`).
+ * NOTE: a GitHub Enterprise Server with subdomain isolation serves it at
+ * `npm.<host>`, which cannot be told from any other registry by its name.
+ */
 export function isGitHubPackages(url: string): boolean {
   const host = hostOf(url);
-  // GitHub Enterprise Server serves its npm registry at npm.<hostname> or <hostname>/_registry/npm.
-  return host === 'npm.pkg.github.com' || (host !== null && /^npm\./.test(host) && !/npmjs\.(org|com)$/.test(host)) || /\/_registry\/npm\b/.test(url);
+  if (host === null) return false;
+  return host === 'npm.pkg.github.com' || /^npm\.[^.]+\.ghe\.com$/.test(host) || /\/_registry\/npm(\/|$)/.test(url);
 }
 
 export function isNpmjs(url: string): boolean {
