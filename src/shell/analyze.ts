@@ -67,8 +67,16 @@ function analyzeAtDepth(script: string, options: AnalyzeOptions, depth: number):
   const tree = parseMasked(masked);
   try {
     const walker = new ScriptWalker(script, masked, new WordReader(script, expressions), options, depth);
-    walker.run(copyTree(tree, masked));
-    return walker.result(expressions);
+    let incomplete: string | null = null;
+    try {
+      walker.run(copyTree(tree, masked));
+    } catch (error) {
+      // NOTE: the walk recurses once per nesting level; a script nested thousands
+      // of levels deep keeps the facts found so far instead of failing the check.
+      if (!(error instanceof RangeError)) throw error;
+      incomplete = 'the script is nested too deeply to analyse';
+    }
+    return { ...walker.result(expressions), incomplete };
   } finally {
     tree.delete();
   }
@@ -163,6 +171,7 @@ class ScriptWalker {
       queries: this.queries,
       existenceChecks: this.existenceChecks(),
       syntaxErrors: this.syntaxErrors,
+      incomplete: null,
     };
   }
 

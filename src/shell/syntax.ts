@@ -56,23 +56,25 @@ export function copyTree(tree: Tree, source: string): SyntaxNode {
   const cursor = tree.walk();
   try {
     const root = nodeAt(cursor, null, source, 0);
-    copyChildren(cursor, root, source);
-    return root;
+    // Iterative, so that deeply nested scripts (`a && b && …` thousands long) do not overflow the stack.
+    let parent = root;
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const node = nodeAt(cursor, parent, source, parent.children.length);
+      parent.children.push(node);
+      parent.fields.push(cursor.currentFieldName);
+      if (cursor.gotoFirstChild()) {
+        parent = node;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || parent.parent === null) return root;
+        parent = parent.parent;
+      }
+    }
   } finally {
     cursor.delete();
   }
-}
-
-function copyChildren(cursor: TreeCursor, parent: SyntaxNode, source: string): void {
-  if (!cursor.gotoFirstChild()) return;
-  do {
-    const field = cursor.currentFieldName;
-    const node = nodeAt(cursor, parent, source, parent.children.length);
-    parent.children.push(node);
-    parent.fields.push(field);
-    copyChildren(cursor, node, source);
-  } while (cursor.gotoNextSibling());
-  cursor.gotoParent();
 }
 
 function nodeAt(cursor: TreeCursor, parent: SyntaxNode | null, source: string, index: number): SyntaxNode {

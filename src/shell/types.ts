@@ -351,4 +351,6 @@ export interface ScriptAnalysis {
   existenceChecks: ExistenceCheck[];
   /** Spans the grammar could not parse; facts inside them may be missing. */
   syntaxErrors: Span[];
+  /** Why the analysis stopped early (a script nested too deeply to walk), or null when it is complete. */
+  incomplete: string | null;
 }

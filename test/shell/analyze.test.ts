@@ -216,3 +216,10 @@ describe('grammar workarounds and odd input', () => {
     assert.deepEqual(publish.argv[3]!.segments, [{ kind: 'expression', text: '${{ inputs.tag }}', expression: 'inputs.tag' }]);
   });
 });
+
+describe('deeply nested scripts', () => {
+  it('analyses a long && chain or reports it incomplete', () => {
+    const analysis = analyzeScriptSync(Array.from({ length: 20000 }, () => 'npm publish').join(' && '));
+    assert.ok(analysis.incomplete !== null || analysis.commands.length === 20000);
+  });
+});
