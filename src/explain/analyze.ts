@@ -45,6 +45,8 @@ export interface FailureContext {
   signature: Signature | null;
   keyLine: LogLine;
   masking: { maskedBy: MaskedBy; line: LogLine; detail: string } | null;
+  /** True when the CI showed the step as passed but no construct in the log explains how. */
+  hiddenUnexplained: boolean;
 }
 
 function shellHasPipefail(shell: LogLine | null): boolean | null {
@@ -152,7 +154,11 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
         signature,
         keyLine: raw.lines[facts.keyLine] ?? raw.lines[0]!,
         masking: decideMasking(raw, step, isCiLogFile.get(step.raw.file) ?? false),
+        hiddenUnexplained: false,
       });
+      const added = failureContexts[failureContexts.length - 1]!;
+      // A step the CI showed as passed hid the failure even when the log shows no construct that did it.
+      added.hiddenUnexplained = added.masking === null && (isCiLogFile.get(step.raw.file) ?? false) && step.raw.exitLine === null && (step.raw.header !== null || step.raw.startedByInput);
     }
   }
 
@@ -168,7 +174,7 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
       httpStatus: failure.facts.httpStatus,
       npmCode: failure.facts.npmCode,
       signature: failure.signature?.id ?? null,
-      masked: failure.masking !== null,
+      masked: failure.masking !== null || failure.hiddenUnexplained,
       maskedBy: failure.masking?.maskedBy ?? null,
       consequenceOf,
       causes,

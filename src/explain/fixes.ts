@@ -8,6 +8,14 @@ function location(line: LogLine): string {
 
 function maskingFix(failure: FailureContext): ExplainFix | null {
   const masking = failure.masking;
+  if (!masking && failure.hiddenUnexplained) {
+    const header = failure.step.raw.header;
+    return {
+      for: 'unknown',
+      summary: `step "${failure.step.name}" passed although the command failed at ${location(failure.keyLine)}, and the log does not show what discarded the status: make the script exit with the failing command's status`,
+      evidence: header ? [evidenceOf(header)] : [],
+    };
+  }
   if (!masking) return null;
   const step = `step "${failure.step.name}"`;
   const where = location(masking.line);

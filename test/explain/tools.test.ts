@@ -88,3 +88,39 @@ test('pnpm: own error code', async () => {
   ].join('\n'));
   assert.equal(report.failures.length, 0, 'an unknown error outside a publishing step is left out');
 });
+
+test('passed step hides failure, no construct', async () => {
+  const report = await explainText('hidden.log', [
+    '2026-05-01T09:00:00.0000000Z ##[group]Run node scripts/release.mjs',
+    '2026-05-01T09:00:00.0100000Z node scripts/release.mjs',
+    '2026-05-01T09:00:00.0200000Z shell: /usr/bin/bash -e {0}',
+    '2026-05-01T09:00:00.0300000Z ##[endgroup]',
+    '2026-05-01T09:00:01.2000000Z npm error code E401',
+    '2026-05-01T09:00:01.3000000Z npm error 401 Unauthorized - PUT https://registry.npmjs.org/kestrel - Unable to authenticate, your authentication token seems to be invalid.',
+    '2026-05-01T09:00:02.0000000Z done',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.masked, true);
+  assert.equal(report.failures[0]!.maskedBy, null);
+  assert.equal(report.steps[0]!.outcome, 'failure-hidden');
+  assert.match(report.failures[0]!.fixes[0]!.summary, /passed although the command failed at .*hidden\.log:6/);
+});
+
+test('success message after failure', async () => {
+  const report = await explainText('success.log', [
+    '2026-05-01T09:00:00.0000000Z ##[group]Run ./scripts/publish.sh',
+    '2026-05-01T09:00:00.0100000Z ./scripts/publish.sh',
+    '2026-05-01T09:00:00.0200000Z shell: /usr/bin/bash -e {0}',
+    '2026-05-01T09:00:00.0300000Z ##[endgroup]',
+    '2026-05-01T09:00:01.0000000Z npm notice 📦  kestrel@3.0.0',
+    '2026-05-01T09:00:01.2000000Z npm error code E403',
+    '2026-05-01T09:00:01.3000000Z npm error 403 403 Forbidden - PUT https://registry.npmjs.org/kestrel - You cannot publish over the previously published versions: 3.0.0.',
+    '2026-05-01T09:00:02.0000000Z ✅ kestrel published successfully',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures[0]!.maskedBy, 'success-message');
+  assert.ok(report.failures[0]!.evidence.some((evidence) => evidence.line === 8));
+  assert.equal(report.failures[0]!.causes[0]!.id, 'version-exists');
+  assert.equal(report.failures[0]!.version, '3.0.0');
+});
