@@ -6,9 +6,11 @@
  * is sent.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 import type { ConfigOrigin, PublishConfigResolution } from '../npmconfig/types.js';
+import { checkGithubPackages, checkManifest, checkTrustedPublishing, isGithubPackagesRegistry } from '../doctor/static-checks.js';
 import type { EvidenceRef, PublishCause } from './outcome.js';
 
 const require = createRequire(import.meta.url);
@@ -133,4 +135,43 @@ export function checkCredential(resolution: PublishConfigResolution, options: Pr
         : `add "${nerfDart(registry.url)}:_authToken=\${NODE_AUTH_TOKEN}" to the .npmrc npm reads from "${cwd}" and set NODE_AUTH_TOKEN for this step`;
 
   return { id, message, fix, evidence, alternatives: [] };
+}
+
+export interface StaticCheckInput {
+  folder: string;
+  manifest: Record<string, unknown>;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Run doctor's checks that need no network (package.json fields, GitHub
+ * Packages naming and token kind, npm's version for trusted publishing) and
+ * return the first high-confidence error as the cause, or null. A
+ * medium-confidence error does not stop a publish, because it may be wrong.
+ */
+export async function checkStatically(input: StaticCheckInput, resolution: PublishConfigResolution): Promise<PublishCause | null> {
+  const manifestPath = join(input.folder, 'package.json');
+  const manifestText = await readFile(manifestPath, 'utf8').catch(() => null);
+  const context = { folder: input.folder, manifestFile: displayFile(input.cwd, manifestPath), manifestText, manifest: input.manifest };
+
+  const findings = [...checkManifest(context)];
+  if (isGithubPackagesRegistry(resolution.registry.url)) findings.push(...checkGithubPackages(context, resolution, input.cwd));
+  findings.push(...(await checkTrustedPublishing(context, resolution, input.env)).findings);
+
+  const blocking = findings.find((finding) => finding.severity === 'error' && finding.confidence === 'high' && !finding.suppressed);
+  if (!blocking) return null;
+  return {
+    id: blocking.ruleId,
+    message: blocking.message,
+    fix: blocking.fix,
+    evidence: [{ where: `${blocking.file}:${blocking.line}`, text: evidenceLine(blocking.file === context.manifestFile ? manifestText : null, blocking.line) ?? blocking.ruleId }],
+    alternatives: [],
+  };
+}
+
+/** The trimmed text of a 1-based line, or null. */
+function evidenceLine(text: string | null, line: number): string | null {
+  const value = text?.split(/\r?\n/)[line - 1]?.trim();
+  return value ? value : null;
 }

@@ -20,7 +20,7 @@ import { classifyFailure, judgeUpload } from './classify.js';
 import { prepareLogDir, writeLogFile } from './logs.js';
 import { summarize, type PackageOutcome, type PublishCause, type PublishReport } from './outcome.js';
 import { getPublishPlan, type PlannedPackage, type PublishPlan } from './plan.js';
-import { checkCredential } from './preflight.js';
+import { checkCredential, checkStatically } from './preflight.js';
 import { clientFor, loadNpmOptions, lookupVersion, RegistryError, type NpmOptions } from './registry-access.js';
 
 export interface PublishOptions extends PassThroughOptions {
@@ -178,8 +178,10 @@ async function publishSteps(entry: PlannedPackage, context: RunContext): Promise
     return baseOutcome(entry, registry, 'failed', lookupFailureCause(lookup.error, id, preflight));
   }
 
-  // 3. Preflight: will the client send a usable credential?
-  const preflight = checkCredential(resolution, { dryRun: options.dryRun ?? false, env: options.env });
+  // 3. Preflight: will the client send a usable credential, and do doctor's static checks find a certain failure?
+  const preflight =
+    checkCredential(resolution, { dryRun: options.dryRun ?? false, env: options.env }) ??
+    (await checkStatically({ folder: entry.folder, manifest: entry.manifest, cwd: options.cwd, env: options.env }, resolution));
   if (preflight) {
     context.progress(`pubguard: ${id}: stopped before uploading: ${preflight.message}`);
     return baseOutcome(entry, registry, 'failed', preflight);

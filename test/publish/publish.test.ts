@@ -206,3 +206,17 @@ test('publish writes GitHub outputs, summary and annotations', async () => {
   assertNoToken(run);
   assert.equal(outputText.includes(token) || summary.includes(token), false);
 });
+
+test('publish stops on an invalid version', async () => {
+  const name = uniqueName('bad-version');
+  const repo = writeTree({ 'package.json': `{\n  "name": "${name}",\n  "version": "1.0"\n}\n` });
+  const run = await runCliAsync(['publish', '--format', 'json'], { cwd: repo, env: isolatedEnv(registry.url, registry.npmrc(token)) });
+
+  assert.equal(run.status, 1);
+  const [entry] = parseJson(run).packages;
+  assert.equal(entry!.status, 'failed');
+  assert.equal(entry!.cause!.id, 'package-version-invalid');
+  assert.deepEqual((entry!.cause as unknown as { evidence: unknown[] }).evidence, [{ where: 'package.json:3', text: '"version": "1.0"' }]);
+  assert.equal(entry!.attempts, 0);
+  assert.doesNotMatch(run.stderr, /npm publish/);
+});
