@@ -49,6 +49,18 @@ export interface FailureContext {
   hiddenUnexplained: boolean;
 }
 
+/** The input a line came from: a zip entry `logs.zip:job/3_Step.txt` belongs to `logs.zip`. */
+function sourceOf(file: string): string {
+  const zip = /^(.*\.zip):/i.exec(file);
+  return zip ? zip[1]! : file;
+}
+
+/** Whether two steps ran in the same job of the same run (the same input and job name). */
+export function sameJob(a: RawStep, b: RawStep): boolean {
+  if (sourceOf(a.file) !== sourceOf(b.file)) return false;
+  return a.job === b.job;
+}
+
 function shellHasPipefail(shell: LogLine | null): boolean | null {
   if (!shell) return null;
   const command = shell.text.slice('shell: '.length);
@@ -69,8 +81,7 @@ async function buildStepContexts(steps: RawStep[]): Promise<StepContext[]> {
   for (const [index, raw] of steps.entries()) {
     const pipefail = shellHasPipefail(raw.shell);
     const script = raw.isAction ? { commands: [], directoryChanges: [], pipefailLine: null } : await analyzeScript(raw.script, pipefail === true);
-    const later = steps.slice(index + 1).some((other) => other.job === raw.job && other.file === raw.file && other.header !== null);
-    const laterInJob = later || steps.slice(index + 1).some((other) => other.job !== null && other.job === raw.job && other.header !== null);
+    const laterInJob = steps.slice(index + 1).some((other) => sameJob(other, raw) && other.header !== null);
     contexts.push({
       raw,
       index,

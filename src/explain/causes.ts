@@ -3,7 +3,7 @@ import type { LogLine } from '../log/types.js';
 import type { Confidence } from '../report/finding.js';
 import type { RawStep } from './collect.js';
 import type { ExplainCause } from './model.js';
-import { evidenceOf, type FailureContext, type StepContext } from './analyze.js';
+import { evidenceOf, sameJob, type FailureContext, type StepContext } from './analyze.js';
 
 /** What the whole log offers as evidence beyond the failure itself. */
 export interface CauseEvidence {
@@ -120,8 +120,7 @@ function compareWithWorkingPublishes(failure: FailureContext, evidence: CauseEvi
   if (!credentialFailure) return;
   const sibling = evidence.published.find(
     ({ step, mention }) =>
-      step.raw.job === failure.step.raw.job &&
-      step.raw.file === failure.step.raw.file &&
+      sameJob(step.raw, failure.step.raw) &&
       mention.name !== facts.package &&
       (mention.registry === null || facts.registry === null || mention.registry === facts.registry),
   );

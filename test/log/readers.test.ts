@@ -146,3 +146,40 @@ test('marker filter: look-alike lines are not failures', async () => {
   assert.equal(report.failures.length, 0);
   assert.equal(report.summary.verdict, 'no-publish');
 });
+
+test('log archive: steps of one job compared', async () => {
+  const ts = (index: number) => `2026-02-10T20:13:${String(10 + index).padStart(2, '0')}.0000000Z`;
+  const file = (lines: string[]) => strToU8(`${lines.map((line, index) => `${ts(index)} ${line}`).join('\n')}\n`);
+  const archive = zipSync({
+    'release/2_Publish web.txt': file([
+      '##[group]Run npm publish',
+      'npm publish',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+      '+ @acme/web@1.0.0',
+    ]),
+    'release/3_Publish api.txt': file([
+      '##[group]Run cd packages/api',
+      'cd packages/api',
+      'npm publish',
+      'shell: /usr/bin/bash -e {0}',
+      '##[endgroup]',
+      'npm error code E401',
+      'npm error 401 Unauthorized - PUT https://npm.pkg.github.com/@acme%2fapi - unauthenticated: User cannot be authenticated with the token provided.',
+      '##[error]Process completed with exit code 1.',
+    ]),
+    'release/4_Create release.txt': file(['##[group]Run gh release create v1.0.0', 'gh release create v1.0.0', 'shell: /usr/bin/bash -e {0}', '##[endgroup]']),
+  });
+  const path = join(dir, 'job-steps.zip');
+  writeFileSync(path, archive);
+  const report = await explainLogs([path]);
+  assert.deepEqual(report.steps.map((step) => step.name), ['Publish web', 'Publish api', 'Create release']);
+  const [failure] = report.failures;
+  assert.equal(failure!.step, 'Publish api');
+  assert.equal(failure!.maskedBy, 'continue-on-error');
+  const workdir = failure!.causes.find((cause) => cause.id === 'workdir-config-differs');
+  assert.ok(workdir, 'the publish that worked in the same job is used');
+  assert.ok(workdir.evidence.some((evidence) => evidence.file === `${path}:release/2_Publish web.txt` && evidence.line === 6));
+  assert.ok(workdir.evidence.some((evidence) => evidence.file === `${path}:release/3_Publish api.txt` && evidence.line === 2));
+});
