@@ -59,6 +59,22 @@ test('verify proves listing, integrity and dist-tag', async () => {
   assertNoToken(run);
 });
 
+test('verify reads with the consumer credential', async () => {
+  const name = uniqueName('private');
+  await registry.publish({ name, version: '1.0.0' }, token);
+  const withToken = await runCliAsync(['verify', `${name}@1.0.0`, '--format', 'json'], { cwd: writeTree({}), env: env() });
+  assert.equal(withToken.status, 0, withToken.stdout + withToken.stderr);
+  assertNoToken(withToken);
+
+  // Verdaccio lets only alice read private-* packages: an anonymous read gets 401, which no retry changes.
+  const anonymous = await runCliAsync(['verify', `${name}@1.0.0`, '--format', 'json'], { cwd: writeTree({}), env: isolatedEnv(registry.url, registry.npmrc()) });
+  assert.equal(anonymous.status, 1);
+  const [entry] = parse(anonymous).packages;
+  assert.equal(entry!.cause!.id, 'lookup-failed');
+  assert.match(entry!.cause!.message, /\(HTTP 401\), so nothing is proven/);
+  assert.equal(entry!.attempts, 1);
+});
+
 test('verify reports a dist-tag mismatch', async () => {
   const name = uniqueName('tagged');
   await registry.publish({ name, version: '1.0.0' }, token);
