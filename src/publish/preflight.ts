@@ -86,7 +86,11 @@ export function checkCredential(resolution: PublishConfigResolution, options: Pr
   if (credential.key) evidence.push({ where, text: `${credential.key}=${credential.variable ? `\${${credential.variable}}` : '…'}` });
   if (credential.variable) {
     const value = options.env[credential.variable];
-    evidence.push({ where: `env:${credential.variable}`, text: value === undefined ? 'unset' : value.trim() === PLACEHOLDER ? PLACEHOLDER : value === '' ? 'empty' : 'set' });
+    let state = 'set';
+    if (value === undefined) state = 'unset';
+    else if (value.trim() === PLACEHOLDER) state = PLACEHOLDER;
+    else if (value === '') state = 'empty';
+    evidence.push({ where: `env:${credential.variable}`, text: state });
   }
 
   const unread = findUnreadCredentialFiles(resolution);
