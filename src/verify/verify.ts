@@ -30,6 +30,8 @@ export interface VerifyTarget {
   registry?: string;
   /** Folder to pack and compare with `--local`. */
   localFolder?: string;
+  /** Dist-tag expected for this version, overriding the run's `tag` (as `publishConfig.tag` does for npm). */
+  tag?: string;
 }
 
 export interface VerifyCause {
@@ -135,7 +137,7 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
   const registry = target.registry ?? registryFor(target.name, npmOptions);
   const id = `${target.name}@${target.version}`;
   const outcome: VerifyOutcome = { name: target.name, version: target.version, registry, status: 'failed', checks: [], cause: null, attempts: 0 };
-  const tag = options.tag === undefined ? 'latest' : options.tag;
+  const tag = target.tag ?? (options.tag === undefined ? 'latest' : options.tag);
   const retries = Math.max(0, options.retries ?? 5);
   let delay = Math.max(1, options.retryDelayMs ?? 500);
 

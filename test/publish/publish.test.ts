@@ -220,3 +220,16 @@ test('publish stops on an invalid version', async () => {
   assert.equal(entry!.attempts, 0);
   assert.doesNotMatch(run.stderr, /npm publish/);
 });
+
+test('publish verifies the publishConfig tag', async () => {
+  const name = uniqueName('next-tag');
+  await registry.publish({ name, version: '1.0.0' }, token);
+  const repo = writeTree({ 'package.json': { name, version: '2.0.0-rc.1', publishConfig: { tag: 'next' } } });
+  const run = await runCliAsync(['publish', '--format', 'json'], { cwd: repo, env: isolatedEnv(registry.url, registry.npmrc(token)) });
+
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const document = JSON.parse(run.stdout) as { packages: JsonPackage[]; verify: { packages: Array<{ status: string; checks: Array<{ name: string; detail: string }> }> } };
+  assert.equal(document.packages[0]!.status, 'published');
+  assert.equal(document.verify.packages[0]!.status, 'verified');
+  assert.deepEqual(document.verify.packages[0]!.checks.find((check) => check.name === 'dist-tag'), { name: 'dist-tag', ok: true, detail: '"next" points at 2.0.0-rc.1' });
+});

@@ -121,7 +121,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     verifyReport = await verifyVersions({
       cwd: io.cwd,
       env: io.env,
-      targets: published.map((entry) => ({ name: entry.name, version: entry.version, registry: entry.registry ?? undefined })),
+      // npm publishes under --tag, else the package's publishConfig.tag, else latest.
+      targets: published.map((entry) => {
+        const publishConfig = plan.packages.find((planned) => planned.name === entry.name)?.manifest.publishConfig as { tag?: unknown } | undefined;
+        const packageTag = typeof publishConfig?.tag === 'string' ? publishConfig.tag : undefined;
+        return { name: entry.name, version: entry.version, registry: entry.registry ?? undefined, tag: tag ?? packageTag };
+      }),
       tag: tag ?? 'latest',
       retries: verifyRetries,
       onProgress: (line) => io.err(`${line}\n`),
