@@ -43,6 +43,9 @@ export interface RawStep {
   closeReadLines: number;
 }
 
+/** Lines between two failure starts that still count as one failure. */
+const REPEAT_DISTANCE = 3;
+
 /** Lines read closely after a failure in one step (looking for success messages). */
 const CLOSE_READ_LIMIT = 2000;
 
@@ -230,6 +233,15 @@ export class LogCollector implements LogSink {
 
     if (FAILURE_START.test(text)) {
       const announced = step.announced.length > 0 ? step.announced[step.announced.length - 1]! : null;
+      // Tools repeat one error in a few shapes (semantic-release prints it, a property dump, then a summary line);
+      // a new start close after the last one, for the same announced package, continues it.
+      const previous = step.failures[step.failures.length - 1];
+      const previousEnd = previous?.lines[previous.lines.length - 1];
+      if (previous && previousEnd && previousEnd.file === entry.file && entry.line - previousEnd.line <= REPEAT_DISTANCE && previous.announced === announced) {
+        previous.lines.push(entry);
+        this.openFailure = previous;
+        return;
+      }
       this.openFailure = { lines: [entry], announced, registry: step.registry };
       step.failures.push(this.openFailure);
       return;

@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, readdir, readFile as readWholeFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
@@ -85,7 +85,6 @@ function jobFromFileName(path: string): string | null {
 }
 
 async function readWhole(full: string, path: string): Promise<Buffer> {
-  const { readFile: readWholeFile } = await import('node:fs/promises');
   return readWholeFile(full).catch((error: Error) => {
     throw new InputError(`cannot read "${path}": ${error.message}`);
   });
@@ -188,10 +187,4 @@ async function readStream(name: string, stream: NodeJS.ReadableStream, sink: Log
   const summary: LogInputSummary = { file: name, format, lines: counts.lines, bytes: counts.bytes };
   sink.fileEnd(summary);
   return [summary];
-}
-
-/** Display name of a path relative to a base, with `/` separators. */
-export function displayName(path: string, base: string): string {
-  const relativePath = relative(base, path);
-  return relativePath && !relativePath.startsWith('..') ? relativePath.split('\\').join('/') : path;
 }

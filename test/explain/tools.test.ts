@@ -63,7 +63,7 @@ test('semantic-release: invalid token', async () => {
     '[9:41:02 AM] [semantic-release] › ✘  EINVALIDNPMTOKEN Invalid npm token.',
     '',
   ].join('\n'));
-  assert.equal(report.failures.length >= 1, true);
+  assert.equal(report.failures.length, 1, 'one error printed in three shapes is one failure');
   assert.equal(report.failures[0]!.signature, 'semantic-release-npm-token');
   assert.equal(report.failures[0]!.causes[0]!.id, 'token-invalid-or-expired');
 });
