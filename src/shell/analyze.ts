@@ -224,7 +224,7 @@ class ScriptWalker {
       case 'negated_command':
         return this.pipeline(node, sink, false);
       case 'redirected_statement':
-        return this.redirected(node, sink);
+        return this.redirectedWithContinuation(node, sink);
       case 'subshell':
         return this.scoped(() => this.statements(statementChildren(node), sink));
       case 'compound_statement':
@@ -253,7 +253,10 @@ class ScriptWalker {
     const right = node.namedChildren[node.namedChildren.length - 1];
     const operator = node.children.find((child) => child?.type === '&&' || child?.type === '||');
     if (!left || !right || !operator || left === right) return this.statements(statementChildren(node), sink);
+    this.listParts(left, operator, right, sink, (leftSink) => this.statement(left, leftSink));
+  }
 
+  private listParts(left: Node, operator: Node, right: Node, sink: Sink, walkLeft: (leftSink: Sink) => void): void {
     const operatorSpan = spanOf(operator);
     const rightSpan = spanOf(right);
     let leftSink: Sink;
@@ -282,13 +285,34 @@ class ScriptWalker {
         fallback: sink.fallback.kind === 'ignored' ? { kind: 'ignored', reason: 'and-list' } : sink.fallback,
       };
     }
-    this.statement(left, leftSink);
+    walkLeft(leftSink);
     this.statement(right, sink);
+  }
+
+  // The grammar puts what follows `cat <<EOF` on its line (`| tee f`, `&& x`)
+  // inside the heredoc redirect; this walks it as the pipeline or list it is.
+  private redirectedWithContinuation(node: Node, sink: Sink): void {
+    const heredoc = node.childrenForFieldName('redirect').find((child) => child.type === 'heredoc_redirect');
+    const piped = heredoc?.namedChildren.find((child) => child.type === 'pipeline') ?? null;
+    const right = heredoc?.childForFieldName('right') ?? null;
+    const operator = heredoc?.childForFieldName('operator') ?? null;
+
+    if (piped) {
+      const elements = [node, ...flattenPipeline(piped)];
+      const operators = collectPipeOperators(piped);
+      return this.registerPipeline(node, elements, operators, false, sink, null, null);
+    }
+    if (right && operator && (operator.type === '&&' || operator.type === '||')) {
+      return this.listParts(node, operator, right, sink, (leftSink) => this.redirected(node, leftSink));
+    }
+    this.redirected(node, sink);
   }
 
   private redirected(node: Node, sink: Sink): void {
     const body = node.childForFieldName('body');
     const frame = this.ioFrame(node);
+    // `a | b > f` redirects only b, though the grammar wraps the whole pipeline.
+    if (body?.type === 'pipeline') return this.pipeline(body, sink, false, frame);
     this.io.push(frame);
     try {
       if (body) this.statement(body, sink);
@@ -456,7 +480,7 @@ class ScriptWalker {
 
   // ---- pipelines and simple commands ----
 
-  private pipeline(node: Node, sink: Sink, negatedFromParent: boolean): void {
+  private pipeline(node: Node, sink: Sink, negatedFromParent: boolean, lastFrame: IoFrame | null = null): void {
     let negated = negatedFromParent;
     let elements: Node[];
     let operators: Node[] = [];
@@ -470,7 +494,7 @@ class ScriptWalker {
       }
     } else if (node.type === 'negated_command') {
       const inner = unwrapNegation(node);
-      if (inner.type === 'pipeline') return this.pipeline(inner, sink, !negatedFromParent);
+      if (inner.type === 'pipeline') return this.pipeline(inner, sink, !negatedFromParent, lastFrame);
       negated = !negatedFromParent;
       elements = [inner];
     } else {
@@ -483,13 +507,21 @@ class ScriptWalker {
       if (parts) {
         this.simpleCommandStatement(parts.assignments, this.nextSink(sink, null, false));
         elements = [elements[0]!];
-        return this.registerPipeline(node, elements, operators, negated, sink, parts.rest);
+        return this.registerPipeline(node, elements, operators, negated, sink, parts.rest, lastFrame);
       }
     }
-    this.registerPipeline(node, elements, operators, negated, sink, null);
+    this.registerPipeline(node, elements, operators, negated, sink, null, lastFrame);
   }
 
-  private registerPipeline(node: Node, elements: Node[], operators: Node[], negated: boolean, sink: Sink, restChildren: Node[] | null): void {
+  private registerPipeline(
+    node: Node,
+    elements: Node[],
+    operators: Node[],
+    negated: boolean,
+    sink: Sink,
+    restChildren: Node[] | null,
+    lastFrame: IoFrame | null,
+  ): void {
     const options = { ...this.state.options };
     const test = sink.test(negated);
     const failure = this.resolveFailure(sink, options, negated, test);
@@ -514,9 +546,17 @@ class ScriptWalker {
       const elementFailure: FailureOutcome = !isLast && !options.pipefail ? { kind: 'lost-in-pipeline' } : failure;
       const before = this.commands.length;
       const context: ElementContext = { pipeline, index, stdin: stdin ?? null, stdout: isLast ? null : 'pipe', stderrToPipe: pipesStderr, failure: elementFailure, test };
+      const walk = () => {
+        if (isLast && lastFrame) this.io.push(lastFrame);
+        try {
+          this.element(element, context, restChildren);
+        } finally {
+          if (isLast && lastFrame) this.io.pop();
+        }
+      };
       // Every element of a pipeline of two or more runs in a subshell.
-      if (elements.length > 1) this.scoped(() => this.element(element, context, restChildren));
-      else this.element(element, context, restChildren);
+      if (elements.length > 1) this.scoped(walk);
+      else walk();
       const ids = this.commands.slice(before).map((command) => command.id);
       pipeline.elementCommands.push(ids);
       stdin = this.elementOutput(ids);
@@ -1042,6 +1082,15 @@ function conditionBeforeThen(node: Node): Node[] {
     if (child.isNamed && !STATEMENT_SKIP.has(child.type)) nodes.push(child);
   }
   return nodes;
+}
+
+// The elements of a pipeline, with the nested pipelines the grammar builds after a heredoc flattened.
+function flattenPipeline(node: Node): Node[] {
+  return node.namedChildren.flatMap((child) => (child.type === 'pipeline' ? flattenPipeline(child) : child.type === 'comment' ? [] : [child]));
+}
+
+function collectPipeOperators(node: Node): Node[] {
+  return node.children.flatMap((child) => (child.type === 'pipeline' ? collectPipeOperators(child) : child.type === '|' || child.type === '|&' ? [child] : []));
 }
 
 function unwrapNegation(node: Node): Node {

@@ -111,6 +111,36 @@ describe('files written', () => {
       content: ['var:HOME', '/.local/bin\n'],
     },
     {
+      what: 'heredoc piped into tee',
+      script: 'cat <<EOF | tee .npmrc\n//r/:_authToken=${T}\nEOF',
+      kind: 'npmrc', path: '.npmrc', append: false,
+      content: ['//r/:_authToken=', 'var:T', '\n'],
+    },
+    {
+      what: 'sudo tee with its output discarded',
+      script: 'echo "//r/:_authToken=$T" | sudo tee -a ~/.npmrc > /dev/null',
+      kind: 'npmrc', path: '~/.npmrc', append: true,
+      content: ['//r/:_authToken=', 'var:T', '\n'],
+    },
+    {
+      what: 'heredoc followed by &&',
+      script: 'cat <<EOF > .npmrc && npm publish\nregistry=https://r.example/\nEOF',
+      kind: 'npmrc', path: '.npmrc', append: false,
+      content: ['registry=https://r.example/\n'],
+    },
+    {
+      what: 'heredoc with tab stripping',
+      script: 'cat <<-EOF > .npmrc\n\t//r/:_authToken=${T}\n\tEOF',
+      kind: 'npmrc', path: '.npmrc', append: false,
+      content: ['//r/:_authToken=', 'var:T', '\n'],
+    },
+    {
+      what: 'runner temp expression',
+      script: 'echo "registry=https://npm.pkg.github.com/" >> "${{ runner.temp }}/.npmrc"',
+      kind: 'npmrc', path: '${{ runner.temp }}/.npmrc', append: true,
+      content: ['registry=https://npm.pkg.github.com/\n'],
+    },
+    {
       what: 'output of an unknown command',
       script: 'node scripts/make-npmrc.js > .npmrc',
       kind: 'npmrc', path: '.npmrc', append: false,
