@@ -8,6 +8,7 @@
  * same resolver `doctor` uses, and every line of every laid-out file keeps
  * the place in the repository it came from, so findings can cite it.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
@@ -117,15 +118,14 @@ class RunnerState {
   readonly githubEnv = new Map<string, SimVariable>();
   readonly opaqueValues = new Map<string, OpaqueValue>();
   setupNode: SetupNodeRun | null = null;
-  private opaqueCount = 0;
 
   constructor(readonly repository: Repository, readonly reader: FileReader) {}
 
   /** Return an opaque, non-empty value for a workflow expression, the same one each time for one expression. */
   opaque(expression: string): string {
-    for (const [value, info] of this.opaqueValues) if (info.expression === expression) return value;
-    this.opaqueCount += 1;
-    const value = `pubguard-opaque-value-${this.opaqueCount}`;
+    // Derived from the expression, so equal layouts of different jobs share one cached resolution.
+    const value = `pubguard-opaque-${createHash('sha256').update(expression).digest('hex').slice(0, 16)}`;
+    if (this.opaqueValues.has(value)) return value;
     const shape: TokenShape = /^(secrets\.GITHUB_TOKEN|github\.token)$/i.test(expression) ? 'ghs_' : 'other';
     this.opaqueValues.set(value, { expression, shape });
     return value;
@@ -540,10 +540,91 @@ async function resolveAt(
   loadManifestsAbove(state, cwd);
   loadManifestsAbove(state, packageDir);
 
+  const { resolution, temp } = await resolveCached(state, env, command, cwd, packageDir, registry, userconfig);
+  const toReal = (virtual: string) => join(temp, ...virtual.split('/').filter(Boolean));
+  const toVirtual = (real: string) => (real.startsWith(temp) ? `/${real.slice(temp.length + 1).split('\\').join('/')}` : null);
+  const lineOrigin = (file: string, line: number): LineOrigin | null => {
+    const virtual = toVirtual(file);
+    return virtual ? (state.files.get(virtual)?.[line - 1]?.origin ?? null) : null;
+  };
+  const repoPath = (file: string) => {
+    const virtual = toVirtual(file);
+    return virtual && isUnder(virtual, WORKSPACE) ? posix.relative(WORKSPACE, virtual) : (virtual ?? file);
+  };
+
+  result.client = resolution.client;
+  const credentialOrigin = resolution.credential.origin;
+  if (credentialOrigin?.kind === 'file') result.credentialLine = lineOrigin(credentialOrigin.file, credentialOrigin.line);
+  const registryOrigin = resolution.registry.origin;
+  if (registryOrigin.kind === 'file') result.registryLine = lineOrigin(registryOrigin.file, registryOrigin.line);
+  if (resolution.credential.variable) result.variableSource = env.get(resolution.credential.variable)?.source ?? null;
+  const project = resolution.configFiles.find((file) => file.level === 'project');
+  if (project) result.projectConfig = { path: repoPath(project.file), exists: project.exists };
+  result.localPrefixReason = localPrefixReason(state, resolution, cwd, repoPath);
+  result.unreadCredentialFiles = findUnreadCredentialFiles(state, resolution, repoPath, toReal);
+  result.resolution = mapResolutionPaths(resolution, repoPath);
+  return result;
+}
+
+/** A resolution with the temporary folder it was made in, for mapping its paths back. */
+interface CachedResolution {
+  resolution: PublishConfigResolution;
+  temp: string;
+}
+
+// Resolutions by layout, so jobs with the same files, environment and
+// folders (common in repositories with many similar workflows) resolve once.
+const resolutionCache = new Map<string, Promise<CachedResolution>>();
+const MAX_CACHED_RESOLUTIONS = 500;
+
+/**
+ * Lay out the model in a temporary folder and resolve there, or return the
+ * cached result of an identical layout. The key holds every file's text,
+ * the folders, the flags and the variables npm or Yarn read: `npm_config_*`,
+ * `YARN_*`, HOME, PREFIX, DESTDIR and every `${NAME}` some file refers to.
+ */
+function resolveCached(
+  state: RunnerState,
+  env: Map<string, SimVariable>,
+  command: PublishCommand | null,
+  cwd: string,
+  packageDir: string,
+  registry: string | undefined,
+  userconfig: string | undefined,
+): Promise<CachedResolution> {
+  const files = [...state.files].map(([path, lines]) => [path, lines.map((line) => line.text).join('\n')] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+  const referenced = new Set(files.flatMap(([, text]) => [...text.matchAll(/\$\{([\w]+)/g)].map((match) => match[1]!)));
+  const relevantEnv = [...env]
+    .filter(([name]) => /^(npm_config_|yarn_)/i.test(name) || ['HOME', 'PREFIX', 'DESTDIR'].includes(name) || referenced.has(name))
+    .map(([name, variable]) => [name, variable.value])
+    .sort(([a], [b]) => (a! < b! ? -1 : 1));
+  const key = createHash('sha256')
+    .update(JSON.stringify({ files, relevantEnv, client: clientFor(command), cwd, packageDir, registry, userconfig }))
+    .digest('hex');
+
+  let cached = resolutionCache.get(key);
+  if (!cached) {
+    cached = layOutAndResolve(state, env, command, cwd, packageDir, registry, userconfig);
+    // A failed resolution is not kept, so a later identical layout tries again.
+    cached.catch(() => resolutionCache.delete(key));
+    resolutionCache.set(key, cached);
+    if (resolutionCache.size > MAX_CACHED_RESOLUTIONS) resolutionCache.delete(resolutionCache.keys().next().value!);
+  }
+  return cached;
+}
+
+async function layOutAndResolve(
+  state: RunnerState,
+  env: Map<string, SimVariable>,
+  command: PublishCommand | null,
+  cwd: string,
+  packageDir: string,
+  registry: string | undefined,
+  userconfig: string | undefined,
+): Promise<CachedResolution> {
   const temp = await mkdtemp(join(tmpdir(), 'pubguard-simulate-'));
+  const toReal = (virtual: string) => join(temp, ...virtual.split('/').filter(Boolean));
   try {
-    const toReal = (virtual: string) => join(temp, ...virtual.split('/').filter(Boolean));
-    const toVirtual = (real: string) => (real.startsWith(temp) ? `/${real.slice(temp.length + 1).split('\\').join('/')}` : null);
     for (const [virtual, lines] of state.files) {
       await mkdir(dirname(toReal(virtual)), { recursive: true });
       await writeFile(toReal(virtual), lines.map((line) => line.text).join('\n') + '\n');
@@ -557,7 +638,6 @@ async function resolveAt(
       realEnv[name] = variable.value.startsWith('/runner/') ? toReal(variable.value) : variable.value;
     }
     const client = clientFor(command) ?? (await detectClient(toReal(posix.join(WORKSPACE, cwd))));
-    result.client = client;
     const resolution = await resolvePublishConfig({
       cwd: toReal(posix.join(WORKSPACE, cwd)),
       packageDir: toReal(posix.join(WORKSPACE, packageDir)),
@@ -569,31 +649,10 @@ async function resolveAt(
       execPath: toReal('/runner/node/bin/node'),
       opaqueValues: state.opaqueValues,
     });
-
-    const lineOrigin = (file: string, line: number): LineOrigin | null => {
-      const virtual = toVirtual(file);
-      return virtual ? (state.files.get(virtual)?.[line - 1]?.origin ?? null) : null;
-    };
-    const repoPath = (file: string) => {
-      const virtual = toVirtual(file);
-      return virtual && isUnder(virtual, WORKSPACE) ? posix.relative(WORKSPACE, virtual) : (virtual ?? file);
-    };
-
-    const credentialOrigin = resolution.credential.origin;
-    if (credentialOrigin?.kind === 'file') result.credentialLine = lineOrigin(credentialOrigin.file, credentialOrigin.line);
-    const registryOrigin = resolution.registry.origin;
-    if (registryOrigin.kind === 'file') result.registryLine = lineOrigin(registryOrigin.file, registryOrigin.line);
-    if (resolution.credential.variable) result.variableSource = env.get(resolution.credential.variable)?.source ?? null;
-    const project = resolution.configFiles.find((file) => file.level === 'project');
-    if (project) result.projectConfig = { path: repoPath(project.file), exists: project.exists };
-    result.localPrefixReason = localPrefixReason(state, resolution, cwd, repoPath);
-    result.unreadCredentialFiles = findUnreadCredentialFiles(state, resolution, repoPath, toReal);
-
-    result.resolution = mapResolutionPaths(resolution, repoPath);
+    return { resolution, temp };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
-  return result;
 }
 
 function localPrefixReason(
