@@ -53,8 +53,11 @@ export async function getPublishPlan(cwd: string, paths: string[]): Promise<Publ
   let source: string;
   const skipped: SkippedPackage[] = [];
 
+  // Error messages name a folder as the user typed it.
+  const typed = new Map<string, string>();
   if (paths.length > 0) {
     folders = paths.map((path) => resolve(root, path));
+    paths.forEach((path, index) => typed.set(folders[index]!, path));
     source = 'the paths given';
   } else {
     const workspaces = await findWorkspaces(root);
@@ -71,7 +74,7 @@ export async function getPublishPlan(cwd: string, paths: string[]): Promise<Publ
   const seen = new Map<string, string>();
   for (const folder of [...new Set(folders)]) {
     const path = packagePathArgument(root, folder);
-    const manifest = readManifest(folder, path);
+    const manifest = readManifest(folder, typed.get(folder) ?? path);
     const name = manifest.name as string;
     // Private workspaces are skipped as `npm publish --workspaces` skips them; a private path given by hand is the user's error.
     if (manifest.private === true) {
@@ -180,8 +183,10 @@ function readManifest(folder: string, path: string): Record<string, unknown> {
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : `is not valid JSON (${(error as Error).message})`;
-    throw new InputError(`${path}/package.json ${reason}`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new InputError(`no package.json in ${JSON.stringify(path === '.' ? folder : path)}: run pubguard in a package folder, or name package folders (pubguard publish packages/a)`);
+    }
+    throw new InputError(`${path}/package.json is not valid JSON (${(error as Error).message})`);
   }
   const record = (manifest ?? {}) as Record<string, unknown>;
   if (typeof record.name !== 'string' || record.name === '') throw new InputError(`${path}/package.json has no "name"`);
