@@ -2,6 +2,7 @@ import { open, readdir, readFile as readWholeFile, stat } from 'node:fs/promises
 import { basename, join, relative, resolve } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { LineScanner, sniffTextFormat } from './scan.js';
 import { readLogArchive } from './archive.js';
@@ -17,13 +18,15 @@ export interface ReadLogsOptions {
   cwd?: string;
 }
 
-type InputKind = 'zip' | 'gzip' | 'binary' | 'text' | 'empty';
+type InputKind = 'zip' | 'gzip' | 'utf16' | 'binary' | 'text' | 'empty';
 
 /** Classify an input from its first bytes. */
 export function sniffKind(head: Uint8Array): InputKind {
   if (head.length === 0) return 'empty';
   if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06)) return 'zip';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  // Windows PowerShell saves redirected output as UTF-16 with a byte-order mark.
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) return 'utf16';
   // Text logs never contain NUL bytes; UTF-16 files and executables do.
   const limit = Math.min(head.length, 8192);
   for (let index = 0; index < limit; index += 1) if (head[index] === 0) return 'binary';
@@ -112,6 +115,12 @@ async function readFile(full: string, path: string, sink: LogSink, insideDirecto
   if (kind === 'empty') throw new InputError(`"${path}" is empty: expected a CI log`);
   if (kind === 'binary') throw new InputError(`"${path}" is a binary file, not a CI log (expected text, a log-archive zip or a .gz file)`);
   if (kind === 'zip') return readLogArchive(path, sink, await readWhole(full, path));
+  if (kind === 'utf16') {
+    // NOTE: a UTF-16 log is decoded whole; such logs come from local shells and are small.
+    const bytes = await readWhole(full, path);
+    const text = bytes[0] === 0xff ? bytes.subarray(2).toString('utf16le') : Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
+    return readStream(path, Readable.from([Buffer.from(text, 'utf8')]), sink, null);
+  }
   if (kind === 'gzip') {
     return readStream(path, createReadStream(full).pipe(createGunzip()), sink, jobFromFileName(path.replace(/\.gz$/i, '')));
   }

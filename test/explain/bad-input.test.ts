@@ -98,3 +98,13 @@ test('standard input: read with -', () => {
   assert.equal(report.inputs[0].file, '-');
   assert.equal(report.failures[0].signature, 'yarn-berry-no-auth');
 });
+
+test('UTF-16 log: decoded, not binary', () => {
+  const text = 'npm error code E401\nnpm error 401 Unauthorized - PUT https://registry.npmjs.org/kestrel - Unable to authenticate, your authentication token seems to be invalid.\n';
+  writeFileSync(join(dir, 'powershell.log'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  const result = runCli(['explain', '--format', 'json', 'powershell.log'], { cwd: dir });
+  assert.equal(result.status, 1, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.failures[0].package, 'kestrel');
+  assert.equal(report.failures[0].signature, 'npm-401-invalid-token');
+});
