@@ -965,7 +965,9 @@ class ScriptWalker {
       const pipeline = this.latestPipelineBefore(command);
       if (!pipeline) continue;
       const lastId = Math.max(...pipeline.elementCommands.flat());
-      // Fresh when this is the first command to run after the pipeline.
+      // Fresh when this is the first command after the pipeline.
+      // NOTE: commands are counted in source order, so a skipped `|| exit 1`
+      // between the pipeline and the read makes a read that is fresh at run time look stale.
       const fresh = command.id === lastId + 1;
       for (const read of found) {
         reads.set(pipeline.id, [...(reads.get(pipeline.id) ?? []), { span: read.span, index: read.index, fresh, command: command.id }]);

@@ -183,6 +183,7 @@ function publishingBin(name: string): 'lerna' | 'changesets' | 'semantic-release
  * requests such as `npm publish --help`.
  */
 export function detectPublishCommand(argv: Word[], lookupScript?: ScriptPublishLookup, depth = 0): PublishCommand | null {
+  // TODO: `bash -c "npm publish"` and `sh -c '…'` are not parsed, so a publish inside the string is missed.
   if (depth > 4 || argv.length === 0) return null;
   const name = argv[0]!.text;
   if (name === null) return null;

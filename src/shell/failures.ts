@@ -41,13 +41,21 @@ export interface PipelineFailure {
   laterPipefail: OptionChange | null;
 }
 
-/** Returns the role of a command in publishing, or null for other commands (dry runs included). */
+/**
+ * Returns the role of a command in publishing, or null for other commands.
+ * Dry runs do not count, and neither does `npm view pkg` without a version or
+ * a version field, which only prints information.
+ */
 export function roleOf(analysis: ScriptAnalysis, command: SimpleCommand): CommandRole | null {
   const publish = analysis.publishes.get(command.id);
   if (publish && !publish.dryRun) return 'publish';
-  if (analysis.queries.has(command.id)) return 'verify';
+  const query = analysis.queries.get(command.id);
+  if (!query) return null;
+  if (query.kind !== 'view' || query.versioned || VERSION_FIELDS.has(query.field ?? '')) return 'verify';
   return null;
 }
+
+const VERSION_FIELDS = new Set(['version', 'versions', 'dist-tags', 'time']);
 
 /** Publish and verify commands whose failure a pipeline's status does not carry. */
 export function findPipelineFailures(analysis: ScriptAnalysis): PipelineFailure[] {

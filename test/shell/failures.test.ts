@@ -7,6 +7,7 @@ import {
   findPipelineFailures,
   findUnsafeExistenceChecks,
   loadBashParser,
+  roleOf,
 } from '../../src/shell/index.js';
 
 before(async () => {
@@ -109,6 +110,26 @@ describe('existence checks', () => {
         [check.statusTest?.kind ?? (check.capture ? 'capture' : ''), check.stderrDiscarded ? 'discarded' : ''].filter((part) => part).join(' '),
       );
       assert.deepEqual(found, expected);
+    });
+  }
+});
+
+describe('command roles', () => {
+  const cases: Array<{ line: string; role: string | null }> = [
+    { line: 'npm publish', role: 'publish' },
+    { line: 'npm publish --dry-run', role: null },
+    { line: 'npm view pkg@1.0.0', role: 'verify' },
+    { line: 'npm view pkg versions', role: 'verify' },
+    { line: 'npm view pkg description', role: null },
+    { line: 'npm view pkg', role: null },
+    { line: 'npm install pkg@1.0.0', role: 'verify' },
+    { line: 'npm dist-tag ls pkg', role: 'verify' },
+    { line: 'npm ci', role: null },
+  ];
+  for (const { line, role } of cases) {
+    it(`reads ${JSON.stringify(line)}`, () => {
+      const analysis = analyzeScriptSync(line);
+      assert.equal(roleOf(analysis, analysis.commands[0]!), role);
     });
   }
 });
