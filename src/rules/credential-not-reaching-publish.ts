@@ -49,9 +49,12 @@ export const rule = defineRule({
       if (meansTrustedPublishing(publish)) continue;
       // A publish action with its own `token` input writes its own config.
       if (!publish.command && publish.step.with.has('token')) continue;
-      // semantic-release's npm plugin writes its own config from NPM_TOKEN.
-      // TODO: resolve that config too, since the plugin keeps the other lines of the user's config.
-      if (publish.command?.tool === 'semantic-release' && publish.env.has('NPM_TOKEN')) continue;
+      // semantic-release's npm plugin adds `_authToken = ${NPM_TOKEN}` only
+      // when the existing config has no credential for the registry
+      // (lib/set-npmrc-auth.js of @semantic-release/npm). A configured
+      // placeholder or `${VAR}` still wins over NPM_TOKEN, so only these pass.
+      const addsNpmToken = ['missing', 'other-host', 'empty'].includes(resolution.credential.class);
+      if (publish.command?.tool === 'semantic-release' && publish.env.has('NPM_TOKEN') && addsNpmToken) continue;
       findings.push(report(context, publish));
     }
     return findings;
