@@ -22,6 +22,7 @@ import { rule as errorIgnored } from './error-ignored.js';
 import { rule as existenceCheckHidesErrors } from './existence-check-hides-errors.js';
 import { rule as pipelineHidesFailure } from './pipeline-hides-failure.js';
 import { rule as pipelineStatusCheckMissesFailure } from './pipeline-status-check-misses-failure.js';
+
 export const RULES: Rule[] = [
   continueOnErrorHidesReleaseFailure,
   invalidWorkflowYaml,
