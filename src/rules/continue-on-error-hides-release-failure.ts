@@ -1,6 +1,6 @@
 import type { Finding } from '../report/finding.js';
 import type { Step } from '../workflow/model.js';
-import { findPublishCommands, findVerifyCommands, isTrue, stepPublishes, stepsDecidingPublish, stepVerifiesPublish } from '../workflow/publish-steps.js';
+import { analyzeStepRole, isTrue, stepsDecidingPublish, type StepRole } from '../workflow/publish-steps.js';
 import { defineRule } from './types.js';
 
 /**
@@ -14,15 +14,19 @@ export const rule = defineRule({
   title: 'continue-on-error on a publish, verify or publish-decision step',
   severity: 'error',
   confidence: 'high',
-  check(context) {
+  async check(context) {
     const findings: Finding[] = [];
     for (const job of context.jobs()) {
-      const publishSteps = job.allSteps.filter(stepPublishes);
+      // Only jobs with a `continue-on-error: true` step need their scripts read.
+      if (!job.allSteps.some((step) => isTrue(step.continueOnError))) continue;
+      const roles = new Map<Step, StepRole>();
+      for (const step of job.allSteps) roles.set(step, await analyzeStepRole(step, context.files));
+      const publishSteps = job.allSteps.filter((step) => roles.get(step)!.publishes);
       const deciding = new Map<Step, Step>();
       for (const publish of publishSteps) for (const step of stepsDecidingPublish(publish, job.allSteps)) deciding.set(step, publish);
       for (const step of job.allSteps) {
         if (!isTrue(step.continueOnError)) continue;
-        const role = roleOf(step, deciding);
+        const role = roleOf(step, roles.get(step)!, deciding);
         if (!role) continue;
         findings.push(
           context.finding({
@@ -47,9 +51,9 @@ interface Role {
   command: string | null;
 }
 
-function roleOf(step: Step, deciding: Map<Step, Step>): Role | null {
-  if (stepPublishes(step)) {
-    const command = step.run ? (findPublishCommands(step.run)[0]?.text ?? null) : (step.uses?.raw ?? null);
+function roleOf(step: Step, stepRole: StepRole, deciding: Map<Step, Step>): Role | null {
+  if (stepRole.publishes) {
+    const command = stepRole.publishCommand;
     return {
       kind: 'publish',
       what: 'publishes',
@@ -57,8 +61,8 @@ function roleOf(step: Step, deciding: Map<Step, Step>): Role | null {
       command,
     };
   }
-  if (stepVerifiesPublish(step)) {
-    const command = findVerifyCommands(step.run!)[0]?.text ?? null;
+  if (stepRole.verifies) {
+    const command = stepRole.verifyCommand;
     return {
       kind: 'verify',
       what: 'checks the published package',

@@ -1,6 +1,6 @@
 import type { Finding } from '../report/finding.js';
 import type { Job, Step, Value } from '../workflow/model.js';
-import { findReleaseCommands, isTrue, stepCreatesRelease, stepIdsReferenced, stepPublishes } from '../workflow/publish-steps.js';
+import { analyzeStepRole, findReleaseCommands, isTrue, stepCreatesRelease, stepIdsReferenced, type StepRole } from '../workflow/publish-steps.js';
 import type { Anchor, RuleContext } from './context.js';
 import { defineRule } from './types.js';
 
@@ -12,25 +12,33 @@ import { defineRule } from './types.js';
  * `continue-on-error` and the release does not test its outcome, or the
  * release job does not need the publish job (directly or through others).
  *
- * TODO: a publish masked inside its script (a pipeline without pipefail,
- * `|| true`) is reported by the shell rules; a release after such a step is
- * not yet reported here as well.
+ * A release after a publish step whose script hides the publish's failure
+ * (a pipeline without pipefail, `|| true`) is reported too: no `if:` can
+ * tell that step's failure apart, because its outcome is success.
  */
 export const rule = defineRule({
   id: 'release-not-gated-on-publish',
   title: 'release or tag created even when the publish failed',
   severity: 'error',
   confidence: 'high',
-  check(context) {
+  async check(context) {
     const findings: Finding[] = [];
     for (const workflow of context.workflows()) {
-      const publishJobs = workflow.jobs.filter((job) => job.allSteps.some(stepPublishes) || calledWorkflowPublishes(job));
+      // Workflows without a release step need no script analysis at all.
+      if (!workflow.jobs.some((job) => job.allSteps.some(stepCreatesRelease))) continue;
+      const roles = new Map<Step, StepRole>();
+      const jobsToRead = [...workflow.jobs, ...workflow.jobs.flatMap((job) => job.calledWorkflow?.jobs ?? [])];
+      for (const step of jobsToRead.flatMap((job) => job.allSteps)) roles.set(step, await analyzeStepRole(step, context.files));
+      const publishes = (step: Step) => roles.get(step)?.publishes ?? false;
+
+      const publishJobs = workflow.jobs.filter((job) => job.allSteps.some(publishes) || (job.calledWorkflow?.jobs.some((called) => called.allSteps.some(publishes)) ?? false));
       if (publishJobs.length === 0) continue;
       for (const job of workflow.jobs) {
         for (const [position, step] of job.allSteps.entries()) {
           if (!stepCreatesRelease(step)) continue;
-          const earlierPublishes = job.allSteps.slice(0, position).filter(stepPublishes);
-          const finding = earlierPublishes.length > 0 ? checkSameJob(context, step, earlierPublishes) : checkOtherJob(context, job, step, publishJobs);
+          const earlierPublishes = job.allSteps.slice(0, position).filter(publishes);
+          const finding =
+            earlierPublishes.length > 0 ? checkSameJob(context, step, earlierPublishes, roles) : checkOtherJob(context, job, step, publishJobs);
           if (finding) findings.push(finding);
         }
       }
@@ -38,10 +46,6 @@ export const rule = defineRule({
     return findings;
   },
 });
-
-function calledWorkflowPublishes(job: Job): boolean {
-  return job.calledWorkflow?.jobs.some((called) => called.allSteps.some(stepPublishes)) ?? false;
-}
 
 /** A condition that lets the step run after an earlier step failed. */
 function runsAfterFailure(condition: Value<string | boolean> | null): string | null {
@@ -56,7 +60,7 @@ function testsOutcomeOf(condition: Value<string | boolean> | null, step: Step): 
   return stepIdsReferenced(condition.text).includes(step.id) && /\.\s*(outcome|conclusion|outputs)\b/.test(condition.text);
 }
 
-function checkSameJob(context: RuleContext, release: Step, publishes: Step[]): Finding | null {
+function checkSameJob(context: RuleContext, release: Step, publishes: Step[], roles: Map<Step, StepRole>): Finding | null {
   const what = describeRelease(release);
   const publish = publishes[publishes.length - 1]!;
   const guard = runsAfterFailure(release.if);
@@ -80,6 +84,19 @@ function checkSameJob(context: RuleContext, release: Step, publishes: Step[]): F
       fix: `add \`if: steps.${masked.id ?? '<id>'}.outcome == 'success'\` to this step${masked.id ? '' : ` (give the publish step an \`id:\`)`}, or remove \`continue-on-error\` from the publish step`,
       args: { publishStep: masked.displayName, reason: 'continue-on-error' },
       related: [{ at: masked.continueOnError!, label: 'publish failure masked here' }],
+    });
+  }
+  const scriptMasked = publishes.find((step) => roles.get(step)?.masked && step.run);
+  if (scriptMasked) {
+    const masked = roles.get(scriptMasked)!.masked!;
+    const how = masked.how === 'pipeline' ? 'its exit status is lost in a pipeline' : 'its failure is ignored';
+    return context.finding({
+      at: release,
+      label: 'runs after a masked failure',
+      message: `step ${JSON.stringify(release.displayName)} ${what} after step ${JSON.stringify(scriptMasked.displayName)}, whose script hides a failed publish (\`${masked.command}\`: ${how}): that step succeeds either way, so a failed publish still produces a release`,
+      fix: `make step ${JSON.stringify(scriptMasked.displayName)} fail when the publish fails (see its pipeline-hides-failure or error-ignored finding); no \`if:\` on this step can tell the difference until then`,
+      args: { publishStep: scriptMasked.displayName, reason: masked.how === 'pipeline' ? 'pipeline' : 'ignored' },
+      related: [{ at: { script: scriptMasked.run!, start: masked.start, end: masked.end }, label: 'publish failure hidden here' }],
     });
   }
   return null;

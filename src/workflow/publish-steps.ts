@@ -1,12 +1,13 @@
 /**
- * What a step does for a release, read from its `uses:` and its `run:` text:
- * publishes packages, verifies a publish, decides whether to publish, or
- * creates a GitHub release or a git tag.
+ * What a step does for a release: publishes packages, verifies a publish,
+ * decides whether to publish, or creates a GitHub release or a git tag.
  *
- * TODO: the run-script checks here are line-based patterns. Switch them to
- * `src/shell/`'s parsed analysis (publish commands, registry queries) when
- * that module exports it, so quoting, comments and heredocs are handled.
+ * `analyzeStepRole` reads bash and sh scripts with `src/shell/`'s parsed
+ * analysis (shared with the other rules through `analyzeStep`); the
+ * line-based patterns below are the fallback for other shells and the sync
+ * `stepPublishes` check.
  */
+import type { FileReader } from './files.js';
 import { isPublishAction } from './known-actions.js';
 import type { RunScript, Step } from './model.js';
 
@@ -118,4 +119,67 @@ export function stepsDecidingPublish(publishStep: Step, steps: readonly Step[]):
 /** True when a `continue-on-error:` or `if:`-like value is literally true. */
 export function isTrue(value: { value: unknown } | null): boolean {
   return value !== null && (value.value === true || value.value === 'true');
+}
+
+/** What a step does for a release, with the script ranges that show it. */
+export interface StepRole {
+  publishes: boolean;
+  verifies: boolean;
+  /** The first publish command (`npm publish`) or the publish action's `uses:` value. */
+  publishCommand: string | null;
+  /** The first registry query (`npm view my-package@1.2.3 version`). */
+  verifyCommand: string | null;
+  /**
+   * A publish whose failure the script itself hides: piped without pipefail,
+   * a status check that tests the wrong command, `|| true`, `set +e`.
+   */
+  masked: { start: number; end: number; command: string; how: 'pipeline' | 'ignored' } | null;
+}
+
+const roles = new WeakMap<Step, Promise<StepRole>>();
+
+/** Describe a step's part in a release, parsing its script once per run. */
+export function analyzeStepRole(step: Step, files: FileReader): Promise<StepRole> {
+  let role = roles.get(step);
+  if (!role) {
+    role = describeRole(step, files);
+    roles.set(step, role);
+  }
+  return role;
+}
+
+async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
+  const viaAction = step.uses?.kind === 'repository' && isPublishAction(step.uses.raw);
+  const role: StepRole = { publishes: viaAction, verifies: false, publishCommand: viaAction ? step.uses!.raw : null, verifyCommand: null, masked: null };
+  if (!step.run) return role;
+
+  // The shell layer and the shared per-step analysis load only when a run script exists.
+  const [{ analyzeStep }, shell] = await Promise.all([import('../npmconfig/rule-support.js'), import('../shell/index.js')]);
+  const analysis = step.shell.posix ? await analyzeStep(step, files) : null;
+  if (!analysis) {
+    const publish = findPublishCommands(step.run)[0];
+    const verify = findVerifyCommands(step.run)[0];
+    return {
+      ...role,
+      publishes: role.publishes || publish !== undefined,
+      publishCommand: role.publishCommand ?? publish?.text ?? null,
+      verifies: verify !== undefined,
+      verifyCommand: verify?.text ?? null,
+    };
+  }
+
+  const publishes = [...analysis.publishes.values()].filter((publish) => !publish.dryRun);
+  const query = analysis.commands.find((command) => analysis.queries.has(command.id));
+  const pipeline = shell.findPipelineFailures(analysis).find((failure) => failure.role === 'publish');
+  const ignored = shell.findIgnoredFailures(analysis).find((failure) => failure.role === 'publish');
+  const masked = pipeline ?? ignored;
+  return {
+    publishes: role.publishes || publishes.length > 0,
+    publishCommand: role.publishCommand ?? publishes[0]?.form ?? null,
+    verifies: query !== undefined,
+    verifyCommand: query ? shell.excerpt(analysis, query.span) : null,
+    masked: masked
+      ? { start: masked.command.span.start, end: masked.command.span.end, command: shell.excerpt(analysis, masked.command.span), how: pipeline ? 'pipeline' : 'ignored' }
+      : null,
+  };
 }
