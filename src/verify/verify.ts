@@ -5,11 +5,9 @@
  * the same bytes and a fresh project installs and loads it.
  */
 import { createRequire } from 'node:module';
-import { getPublishPlan } from '../publish/plan.js';
-import { packFolder } from '../publish/pack.js';
+import type { PackResult } from '../publish/pack.js';
 import { clientFor, fetchPackument, loadNpmOptions, RegistryError, type NpmOptions, type Packument } from '../publish/registry-access.js';
 import { findNpmPath } from '../npmconfig/npm-resolver.js';
-import { installAndLoad } from './install.js';
 import { InputError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
@@ -92,6 +90,7 @@ export function parseTargetSpec(spec: string): VerifyTarget {
 
 /** Targets for the packages planned in `cwd` (workspaces, or the package there) at their local versions. */
 export async function targetsFromPlan(cwd: string, paths: string[]): Promise<VerifyTarget[]> {
+  const { getPublishPlan } = await import('../publish/plan.js');
   const plan = await getPublishPlan(cwd, paths);
   return plan.packages.map((entry) => ({ name: entry.name, version: entry.version, localFolder: undefined }));
 }
@@ -100,16 +99,19 @@ export async function targetsFromPlan(cwd: string, paths: string[]): Promise<Ver
 export async function verifyVersions(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
   const npmOptions = await loadNpmOptions(options.cwd, options.env, await findNpmPath(options.env));
-  const packs = new Map<string, ReturnType<typeof packFolder>>();
+  const packs = new Map<string, Promise<PackResult>>();
+  // Packing and installing load heavy modules (Arborist, pacote), so only when asked for.
+  const packFolder = options.targets.some((target) => target.localFolder) ? (await import('../publish/pack.js')).packFolder : null;
   for (const target of options.targets) {
     // Pack each local folder once, before the reads, so its scripts do not race with the downloads.
-    if (target.localFolder && !packs.has(target.localFolder)) packs.set(target.localFolder, packFolder(target.localFolder, { ignoreScripts: options.ignoreScripts ?? false }));
+    if (packFolder && target.localFolder && !packs.has(target.localFolder)) packs.set(target.localFolder, packFolder(target.localFolder, { ignoreScripts: options.ignoreScripts ?? false }));
   }
   for (const pack of packs.values()) pack.catch(() => {});
 
   const packages = await Promise.all(options.targets.map((target) => verifyOne(target, options, npmOptions, packs)));
 
   if (options.install) {
+    const { installAndLoad } = await import('./install.js');
     // Installs run one after another: each is a full npm process and they share npm's cache.
     for (const outcome of packages) {
       if (outcome.status !== 'verified' || !outcome.registry) continue;
@@ -133,7 +135,7 @@ export function registryFor(name: string, npmOptions: NpmOptions): string {
   return pickRegistry(name, npmOptions);
 }
 
-async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOptions: NpmOptions, packs: Map<string, Promise<Awaited<ReturnType<typeof packFolder>>>>): Promise<VerifyOutcome> {
+async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOptions: NpmOptions, packs: Map<string, Promise<PackResult>>): Promise<VerifyOutcome> {
   const registry = target.registry ?? registryFor(target.name, npmOptions);
   const id = `${target.name}@${target.version}`;
   const outcome: VerifyOutcome = { name: target.name, version: target.version, registry, status: 'failed', checks: [], cause: null, attempts: 0 };
