@@ -142,7 +142,11 @@ export class LineScanner {
     if (this.lineNumber === 1 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf) start += 3;
 
     let content = start;
-    if (this.format === 'gh-run-view') content = this.readGhColumns(buffer, start, end);
+    if (this.format === 'gh-run-view') {
+      content = this.readGhColumns(buffer, start, end);
+      // `gh` keeps the byte-order mark that starts each step's log, after the columns.
+      if (buffer[content] === 0xef && buffer[content + 1] === 0xbb && buffer[content + 2] === 0xbf) content += 3;
+    }
     if (buffer[content + 4] === 0x2d) content = skipTimestamp(buffer, content, end);
 
     // The sink's wish changes only when it receives a line, so it is asked once per delivered line.
@@ -173,7 +177,8 @@ export class LineScanner {
       this.previousPrefix = Buffer.from(buffer.subarray(start, secondTab));
       this.job = stripAnsi(buffer.toString('utf8', start, firstTab)).trim() || null;
       this.step = stripAnsi(buffer.toString('utf8', firstTab + 1, secondTab)).trim() || null;
-      const content = skipTimestamp(buffer, secondTab + 1, end);
+      const afterColumns = buffer[secondTab + 1] === 0xef && buffer[secondTab + 2] === 0xbb && buffer[secondTab + 3] === 0xbf ? secondTab + 4 : secondTab + 1;
+      const content = skipTimestamp(buffer, afterColumns, end);
       this.sink.stepBoundary?.({
         file: this.file,
         line: this.lineNumber,

@@ -58,7 +58,7 @@ test('format sniffing', () => {
 test('gh run view: step names from the column, UNKNOWN STEP', async () => {
   const path = join(dir, 'gh.log');
   writeFileSync(path, [
-    'release\tPublish backend\t2026-02-10T20:13:01.1000000Z ##[group]Run npm publish',
+    'release\tPublish backend\t\uFEFF2026-02-10T20:13:01.1000000Z ##[group]Run npm publish',
     'release\tPublish backend\t2026-02-10T20:13:01.2000000Z npm publish',
     'release\tPublish backend\t2026-02-10T20:13:01.3000000Z shell: /usr/bin/bash -e {0}',
     'release\tPublish backend\t2026-02-10T20:13:01.4000000Z ##[endgroup]',
