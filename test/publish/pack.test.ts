@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packFolder } from '../../src/publish/pack.js';
 import { InputError } from '../../src/errors.js';
+import { isolatedEnv } from './helpers.js';
 
 function makePackage(): string {
   const folder = mkdtempSync(join(tmpdir(), 'pubguard-pack-'));
@@ -35,7 +36,9 @@ test('packFolder matches npm pack byte for byte', async () => {
   const folder = makePackage();
   const ours = await packFolder(folder);
   // npm pack runs the same prepack; built.txt now exists for both.
-  const npm = (JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: folder, encoding: 'utf8' })) as NpmPackJson[])[0]!;
+  // npm must send nothing anywhere: no update check, and a registry on 127.0.0.1 that is never asked.
+  const env = isolatedEnv('http://127.0.0.1:9/', '');
+  const npm = (JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: folder, encoding: 'utf8', env })) as NpmPackJson[])[0]!;
 
   assert.equal(ours.integrity, npm.integrity);
   assert.equal(ours.shasum, npm.shasum);
