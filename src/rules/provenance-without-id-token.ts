@@ -1,7 +1,7 @@
 import type { Finding } from '../report/finding.js';
 import type { Job } from '../workflow/model.js';
 import { permissionOf } from '../workflow/model.js';
-import { findPublishCommands, stepPublishes } from '../workflow/publish-steps.js';
+import { analyzeStepRole, findPublishCommands, type StepRole } from '../workflow/publish-steps.js';
 import { getNode } from '../workflow/yaml-nodes.js';
 import type { Anchor, RuleContext } from './context.js';
 import { defineRule } from './types.js';
@@ -20,23 +20,23 @@ export const rule = defineRule({
   title: 'provenance requested without id-token: write',
   severity: 'error',
   confidence: 'high',
-  check(context) {
+  async check(context) {
     const findings: Finding[] = [];
     const manifests = context.manifests().filter((manifest) => manifest.publishConfig.provenance === true || manifest.publishConfig.provenance === 'true');
     const npmrcEntries = context.npmrcFiles().flatMap((npmrc) => npmrc.entries.filter((entry) => entry.key === 'provenance' && entry.value === 'true'));
 
     for (const job of context.jobs()) {
       if (hasIdToken(job)) continue;
-      const publishSteps = job.allSteps.filter(stepPublishes);
+      const roles = new Map<Job['allSteps'][number], StepRole>();
+      for (const step of job.allSteps) roles.set(step, await analyzeStepRole(step, context.files));
+      const publishSteps = job.allSteps.filter((step) => roles.get(step)!.publishes);
       if (publishSteps.length === 0) continue;
       const permission = describePermission(job);
 
       for (const step of publishSteps) {
-        for (const command of step.run ? findPublishCommands(step.run) : []) {
-          const flag = /--provenance(?:=(\S+))?/.exec(lineOf(step.run!.text, command.start));
-          if (!flag || flag[1] === 'false') continue;
-          const flagStart = step.run!.text.indexOf('--provenance', command.start);
-          findings.push(report(context, job, { script: step.run!, start: flagStart, end: flagStart + flag[0].length }, '`--provenance`', permission, step));
+        const provenanceRanges = roles.get(step)!.provenanceFlags;
+        for (const range of provenanceRanges ?? (step.run ? provenanceFlagsByText(step.run.text, findPublishCommands(step.run).map((command) => command.start)) : [])) {
+          findings.push(report(context, job, { script: step.run!, start: range.start, end: range.end }, `\`${range.text}\``, permission, step));
         }
         const variable = [...step.env.values()].find((entry) => entry.name.toLowerCase() === 'npm_config_provenance' && entry.value.text.toLowerCase() === 'true');
         if (variable) findings.push(report(context, job, variable.value, `\`${variable.name}: true\``, permission, step));
@@ -93,7 +93,14 @@ function report(
   });
 }
 
-function lineOf(text: string, offset: number): string {
-  const end = text.indexOf('\n', offset);
-  return text.slice(offset, end === -1 ? text.length : end);
+/** `--provenance` flags on the lines of the given publish commands (for scripts the shell layer does not parse). */
+function provenanceFlagsByText(text: string, commandStarts: number[]): Array<{ start: number; end: number; text: string }> {
+  const found: Array<{ start: number; end: number; text: string }> = [];
+  for (const start of commandStarts) {
+    const lineEnd = text.indexOf('\n', start);
+    const line = text.slice(start, lineEnd === -1 ? text.length : lineEnd);
+    const flag = /--provenance(?:=(\S+))?/.exec(line);
+    if (flag && flag[1] !== 'false') found.push({ start: start + flag.index, end: start + flag.index + flag[0].length, text: flag[0] });
+  }
+  return found;
 }

@@ -134,6 +134,12 @@ export interface StepRole {
    * a status check that tests the wrong command, `|| true`, `set +e`.
    */
   masked: { start: number; end: number; command: string; how: 'pipeline' | 'ignored' } | null;
+  /**
+   * `--provenance` flags of the publish commands, as script ranges; a publish
+   * run through `npm run <script>` points at that command. Null when the
+   * script was not parsed (not bash or sh).
+   */
+  provenanceFlags: Array<{ start: number; end: number; text: string }> | null;
 }
 
 const roles = new WeakMap<Step, Promise<StepRole>>();
@@ -150,7 +156,7 @@ export function analyzeStepRole(step: Step, files: FileReader): Promise<StepRole
 
 async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
   const viaAction = step.uses?.kind === 'repository' && isPublishAction(step.uses.raw);
-  const role: StepRole = { publishes: viaAction, verifies: false, publishCommand: viaAction ? step.uses!.raw : null, verifyCommand: null, masked: null };
+  const role: StepRole = { publishes: viaAction, verifies: false, publishCommand: viaAction ? step.uses!.raw : null, verifyCommand: null, masked: null, provenanceFlags: null };
   if (!step.run) return role;
 
   // The shell layer and the shared per-step analysis load only when a run script exists.
@@ -169,6 +175,15 @@ async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
   }
 
   const publishes = [...analysis.publishes.values()].filter((publish) => !publish.dryRun);
+  const provenanceFlags: NonNullable<StepRole['provenanceFlags']> = [];
+  for (const [id, publish] of analysis.publishes) {
+    if (publish.dryRun || !publish.provenance) continue;
+    const command = analysis.commands.find((candidate) => candidate.id === id);
+    if (!command) continue;
+    const flag = command.argv.find((word) => word.text === '--provenance' || word.text === '--provenance=true');
+    const span = flag?.span ?? command.span;
+    provenanceFlags.push({ start: span.start, end: span.end, text: flag?.text ?? shell.excerpt(analysis, command.span) });
+  }
   const query = analysis.commands.find((command) => analysis.queries.has(command.id));
   const pipeline = shell.findPipelineFailures(analysis).find((failure) => failure.role === 'publish');
   const ignored = shell.findIgnoredFailures(analysis).find((failure) => failure.role === 'publish');
@@ -181,5 +196,6 @@ async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
     masked: masked
       ? { start: masked.command.span.start, end: masked.command.span.end, command: shell.excerpt(analysis, masked.command.span), how: pipeline ? 'pipeline' : 'ignored' }
       : null,
+    provenanceFlags,
   };
 }
