@@ -295,7 +295,7 @@ async function publishFromAction(state: RunnerState, job: Job, step: Step, env: 
     // changesets/action appends the NPM_TOKEN value to $HOME/.npmrc for registry.npmjs.org.
     const userNpmrc = posix.join(HOME, '.npmrc');
     const lines = state.files.get(userNpmrc) ?? [];
-    if (!lines.some((line) => /^\s*\/\/registry\.npmjs\.org\/:[_-]authToken=/i.test(line.text))) {
+    if (!lines.some((line) => /^\s*\/\/(registry\.npmjs\.org|npm\.pkg\.github\.com)\/:[_-]authToken=/i.test(line.text))) {
       state.files.set(userNpmrc, [...lines, { text: `//registry.npmjs.org/:_authToken=${env.get('NPM_TOKEN')!.value}`, origin: { kind: 'action', step, span } }]);
     }
   }

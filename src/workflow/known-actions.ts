@@ -104,9 +104,13 @@ export const KNOWN_ACTIONS: readonly KnownAction[] = [
       { name: 'createGithubReleases', sinceMajor: 1, purpose: 'creates GitHub releases after publishing' },
     ],
     // Read in https://github.com/changesets/action/blob/main/src/index.ts:
-    // with NPM_TOKEN set it writes or appends
-    // `//registry.npmjs.org/:_authToken=<value of NPM_TOKEN>` to $HOME/.npmrc;
-    // without it, it relies on OIDC or an existing configuration.
+    // before publishing it writes or appends
+    // `//registry.npmjs.org/:_authToken=<value of NPM_TOKEN>` to $HOME/.npmrc
+    // unless that file already has an auth line for registry.npmjs.org or
+    // npm.pkg.github.com.
+    // NOTE: older releases wrote the line even with NPM_TOKEN unset (the
+    // text "undefined"), and newer ones skip it for OIDC; the simulation adds
+    // it only when the step sets NPM_TOKEN.
     sources: ['https://github.com/changesets/action/blob/main/src/index.ts'],
     credentialNote:
       'writes the NPM_TOKEN value to $HOME/.npmrc for registry.npmjs.org only; npm ignores that file when NPM_CONFIG_USERCONFIG points elsewhere (as after setup-node with `registry-url`)',
