@@ -109,6 +109,12 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-unexpanded-variable', 10, null, userConfig.line);
   }
 
+  const expired = failure.step.raw.expiredTokenNotice;
+  if (expired && expired.line < failure.keyLine.line) {
+    adjust('token-invalid-or-expired', 45, `npm reported that the token expired or was revoked (${location(expired)})`, expired, true);
+    adjust('token-missing', -20, null, null);
+  }
+
   const yarnBerry = failure.step.script.commands.some((command) => /^yarn\s+npm\s+publish\b/.test(command.text)) || /^YN\d{4}$/.test(failure.facts.npmCode ?? '');
   if (yarnBerry) adjust('yarn-berry-ignores-npmrc', 30, env.has('YARN_NPM_AUTH_TOKEN') ? null : 'the step runs Yarn 2+ and its env has no YARN_NPM_AUTH_TOKEN', null);
 }

@@ -39,6 +39,8 @@ export interface RawStep {
   failures: RawFailure[];
   /** Lines after a failure that claim success ("published successfully", "Released"). */
   successMessages: LogLine[];
+  /** npm's notice that the token it sent has expired or was revoked (npm 11, as of 2026). */
+  expiredTokenNotice: LogLine | null;
   /** Lines read closely after the first failure, capped so a noisy step cannot cost much. */
   closeReadLines: number;
 }
@@ -74,6 +76,7 @@ function newStep(job: string | null, file: string, name: string | null, nameFrom
     published: [],
     failures: [],
     successMessages: [],
+    expiredTokenNotice: null,
     closeReadLines: 0,
   };
 }
@@ -247,6 +250,10 @@ export class LogCollector implements LogSink {
       return;
     }
 
+    if (/^npm (?:notice|warn) Access token expired or revoked/i.test(text)) {
+      step.expiredTokenNotice = entry;
+      return;
+    }
     const notice = /^npm notice (?:📦\s+|package: )(\S+)/.exec(text);
     if (notice) {
       const parsed = parseNameVersion(notice[1]!);

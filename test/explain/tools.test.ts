@@ -124,3 +124,17 @@ test('success message after failure', async () => {
   assert.equal(report.failures[0]!.causes[0]!.id, 'version-exists');
   assert.equal(report.failures[0]!.version, '3.0.0');
 });
+
+test('expired token notice before a 404', async () => {
+  const report = await explainText('expired.log', [
+    'npm notice Publishing to https://registry.npmjs.org/ with tag latest and public access',
+    'npm notice Access token expired or revoked. Please try logging in again.',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://registry.npmjs.org/kestrel - Not found',
+    '',
+  ].join('\n'));
+  const [failure] = report.failures;
+  assert.equal(failure!.signature, 'npm-404-put');
+  assert.equal(failure!.causes[0]!.id, 'token-invalid-or-expired');
+  assert.ok(failure!.causes[0]!.evidence.some((evidence) => evidence.line === 2));
+});

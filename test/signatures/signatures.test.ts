@@ -17,6 +17,7 @@ const CASES: Array<[string, string[], number | null, string | null]> = [
   ['npm-401-invalid-token', ['npm error code E401', 'npm error Unable to authenticate, your authentication token seems to be invalid.', 'npm error To correct this please try logging in again with:', 'npm error   npm login'], 401, null],
   ['npm-403-credentials', ['npm error 403 403 Forbidden - PUT https://registry.npmjs.org/left-pad - You may not perform that action with these credentials.'], 403, 'left-pad'],
   ['npm-otp-required', ['npm error code EOTP', 'npm error This operation requires a one-time password from your authenticator.'], null, null],
+  ['npm-otp-required', ['npm error code E403', 'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/kestrel - Two-factor authentication or granular access token with bypass 2fa enabled is required to publish packages.'], 403, 'kestrel'],
   ['npm-402-payment-required', ['npm ERR! code E402', 'npm ERR! 402 Payment Required - PUT https://registry.npmjs.org/@acme%2fui - You must sign up for private packages'], 402, '@acme/ui'],
   ['npm-404-put', ['npm error code E404', 'npm error 404 Not Found - PUT https://registry.npmjs.org/@acme%2fcli - Not found'], 404, '@acme/cli'],
   ['version-exists', ['npm ERR! code E403', 'npm ERR! 403 403 Forbidden - PUT https://registry.npmjs.org/left-pad - You cannot publish over the previously published versions: 1.3.0.'], 403, 'left-pad'],
