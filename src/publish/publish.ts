@@ -213,6 +213,16 @@ function lookupFailureCause(error: RegistryError, id: string, preflight: Publish
   if ((error.status === 401 || error.status === 403) && preflight) {
     return { ...preflight, message: `${stop}. ${preflight.message}`, evidence: [...evidence, ...preflight.evidence] };
   }
+  // The shared client reports a lookup that a redirect took to another origin, where no credential goes, as `redirected`.
+  if ((error.kind as string) === 'redirected') {
+    return {
+      id: 'lookup-redirected',
+      message: `${stop}: ${error.message}.`,
+      fix: 'set the registry to the origin that really serves the packages (the redirect target), or remove the redirect in front of the registry',
+      evidence,
+      alternatives: [],
+    };
+  }
   if (error.status === 401) {
     return { id: 'token-invalid-or-expired', message: `${stop}: the registry did not accept the credential.`, fix: 'replace the token with a valid one that may read and publish this package', evidence, alternatives: [] };
   }

@@ -158,20 +158,39 @@ test('fault: late visibility beyond verify retries fails', async () => {
   assert.equal(uploads(name), 1);
 });
 
-test('fault: redirected reads carry no credential', async () => {
+test('fault: redirected lookup carries no credential', async () => {
   const name = uniqueName('redirected-read');
-  // pubguard's own lookup before the upload and verify's reads are redirected to another origin.
+  // pubguard's own lookup before the upload is redirected to another origin.
   proxy.addFault({ method: 'GET', path: `/${name}`, times: 1, fault: { kind: 'redirect', status: 302 } });
   const start = proxy.foreign.requests.length;
   const run = await publish(name);
 
-  assert.equal(run.status, 0, run.stderr);
   const foreign = proxy.foreign.requests.slice(start);
   assert.deepEqual(foreign.map((request) => [request.method, request.path]), [['GET', `/${name}`]]);
   assert.equal(foreign[0]!.authorization, undefined);
   assert.equal(foreign[0]!.cookie, undefined);
-  assert.equal(outcomeOf(run).status, 'published');
-  assert.deepEqual(await registryVersions(registry.url, name), ['1.0.0']);
+  // The foreign origin's 404 was reached without the credential, so it proves nothing: the publish stops.
+  assert.equal(run.status, 1);
+  const outcome = outcomeOf(run);
+  assert.equal(outcome.status, 'failed');
+  assert.equal(outcome.cause!.id, 'lookup-redirected');
+  assert.equal(outcome.attempts, 0);
+  assert.equal(uploads(name), 0);
+  assert.deepEqual(await registryVersions(registry.url, name), []);
+  assertClean(run);
+});
+
+test('fault: redirected verify read carries no credential', async () => {
+  const name = uniqueName('redirected-verify');
+  await registry.publish({ name, version: '1.0.0' }, token);
+  proxy.addFault({ method: 'GET', path: `/${name}`, times: 1, fault: { kind: 'redirect', status: 302 } });
+  const start = proxy.foreign.requests.length;
+  const run = await runCliAsync(['verify', `${name}@1.0.0`, '--format', 'json'], { cwd: writeTree({}), env: env() });
+
+  const foreign = proxy.foreign.requests.slice(start);
+  assert.ok(foreign.length >= 1, 'the redirect was followed');
+  for (const request of foreign) assert.equal(request.authorization, undefined, `${request.method} ${request.path} carried a credential`);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
   assertClean(run);
 });
 
@@ -190,4 +209,25 @@ test('fault: redirected upload is a failure', async () => {
   assert.equal(outcome.attempts, 1);
   assert.deepEqual(await registryVersions(registry.url, name), []);
   assertClean(run);
+});
+
+test('rerun publishes only what is missing', async () => {
+  const [first, second, third] = [uniqueName('rerun-a'), uniqueName('rerun-b'), uniqueName('rerun-c')];
+  const repo = writeTree({
+    'a/package.json': { name: first, version: '1.0.0' },
+    'b/package.json': { name: second, version: '1.0.0' },
+    'c/package.json': { name: third, version: '1.0.0' },
+  });
+  proxy.addFault({ method: 'PUT', path: `/${second}`, times: 2, fault: { kind: 'status', status: 502 } });
+  const broken = await runCliAsync(['publish', 'a', 'b', 'c', '--format', 'json', '--landed-wait', '300'], { cwd: repo, env: env() });
+  assert.equal(broken.status, 1);
+  assert.deepEqual((JSON.parse(broken.stdout) as { packages: Outcome[] }).packages.map((entry) => entry.status), ['published', 'failed', 'not-attempted']);
+
+  const rerun = await runCliAsync(['publish', 'a', 'b', 'c', '--format', 'json'], { cwd: repo, env: env() });
+  assert.equal(rerun.status, 0, rerun.stderr);
+  const outcomes = (JSON.parse(rerun.stdout) as { packages: Outcome[] }).packages;
+  assert.deepEqual(outcomes.map((entry) => [entry.status, entry.attempts]), [['already-published', 0], ['published', 1], ['published', 1]]);
+  assert.equal(uploads(first), 1);
+  assert.equal(uploads(second), 3);
+  assert.equal(uploads(third), 1);
 });
