@@ -10,7 +10,7 @@ import { classifyPublishOutput } from '../signatures/classify.js';
 import type { ClientJsonResult } from './client.js';
 import type { PublishCause } from './outcome.js';
 
-/** What a failed upload means for the version: rejected for good, already there, or unknown. */
+/** Meaning of a failed upload for the version: rejected for good, already there, or unknown. */
 export type UploadVerdict = 'rejected' | 'conflict' | 'unknown-outcome';
 
 // Connection-level codes from Node and npm-registry-fetch: the request may or may not have reached the registry.
@@ -23,7 +23,7 @@ export interface FailureInput {
   exitCode: number;
 }
 
-/** Where the client's output sits in the log file, so evidence can name a line. */
+/** Position of the client's output in the log file, so evidence can name a line. */
 export interface LogPosition {
   file: string;
   /** Lines of the log file before the first line of this output. */
@@ -90,7 +90,7 @@ export function classifyFailure(input: FailureInput, log: LogPosition, context: 
   return classifyByCode(input, code, summary, said, evidence);
 }
 
-/** The fallback when no signature matches: npm's error code and HTTP status. */
+/** Classify by npm's error code and HTTP status, when no signature matches. */
 function classifyByCode(input: FailureInput, code: string | null, summary: string, said: string, evidence: PublishCause['evidence']): PublishCause {
   const status = statusOf(code, `${summary} ${input.output}`);
   if (code === 'EOTP' || /one-time pass/i.test(summary)) {

@@ -176,7 +176,7 @@ export function parseLastJsonObject(text: string): Record<string, unknown> | nul
   return null;
 }
 
-/** What a client's `--json` result says about one package. */
+/** The parts of a client's `--json` result that concern one package. */
 export interface ClientJsonResult {
   /** `ok` for a publish result, `error` for an error object, `unknown` when neither. */
   kind: 'ok' | 'error' | 'unknown';

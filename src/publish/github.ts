@@ -78,7 +78,7 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** One `::error` workflow command for a failed package, pointing at its package.json. */
+/** Format one `::error` workflow command for a failed package, pointing at its package.json. */
 export function formatAnnotation(entry: PackageOutcome): string {
   const file = entry.path === '.' ? 'package.json' : `${entry.path.replace(/^\.\//, '')}/package.json`;
   const title = `publish of ${entry.name}@${entry.version} failed${entry.cause ? ` (${entry.cause.id})` : ''}`;

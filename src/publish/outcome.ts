@@ -18,7 +18,7 @@ export type PublishStatus = 'published' | 'already-published' | 'failed' | 'not-
 
 export const PUBLISH_STATUSES: readonly PublishStatus[] = ['published', 'already-published', 'failed', 'not-attempted', 'dry-run'];
 
-/** Where a claim comes from: a file and line, an environment variable, or a log line. */
+/** Evidence for a claim: a file and line, an environment variable, or a log line. */
 export interface EvidenceRef {
   /** `path:line` (relative to the working directory when inside it), `env:NAME`, or a log file line. */
   where: string;
@@ -26,13 +26,13 @@ export interface EvidenceRef {
   text: string;
 }
 
-/** Why a package failed or was not attempted. */
+/** The reason a package failed or was not attempted. */
 export interface PublishCause {
   /** Kebab-case cause id, e.g. `token-placeholder`, `publish-forbidden`, `stopped-after-failure`. */
   id: string;
-  /** What happened and why, in one or two sentences. */
+  /** Explanation of what happened and why, in one or two sentences. */
   message: string;
-  /** What to change. */
+  /** The change to make. */
   fix: string;
   evidence: EvidenceRef[];
   /** Other plausible causes, most likely first (from the signature catalogue). */

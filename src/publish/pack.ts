@@ -1,8 +1,8 @@
 /**
  * Packing a package folder in-process, the way `npm pack` and `npm publish`
- * do: libnpmpack runs prepack, prepare (through pacote's directory fetcher)
+ * do. libnpmpack runs prepack, prepare (through pacote's directory fetcher)
  * and postpack, npm-packlist picks the files, and node-tar writes them with
- * npm's fixed timestamps, so the bytes and the integrity match what npm
+ * npm's fixed timestamps. So the bytes and the integrity match what npm
  * would upload from the same folder with the same npm libraries.
  *
  * NOTE: pnpm and Yarn pack with their own code (file selection, timestamps,

@@ -36,7 +36,7 @@ export interface PublishPlan {
   packages: PlannedPackage[];
   /** Workspaces left out, such as `private: true` ones. */
   skipped: SkippedPackage[];
-  /** How the packages were found: the paths given, the workspaces of a file, or the working directory. */
+  /** Source of the package list: the paths given, the workspaces of a file, or the working directory. */
   source: string;
 }
 

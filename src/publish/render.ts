@@ -7,7 +7,7 @@ import { redactDeep } from '../report/redact.js';
 import type { PackageOutcome, PublishReport } from './outcome.js';
 import type { PublishPlan } from './plan.js';
 
-/** The plan as shown before publishing, on standard error. */
+/** Render the plan shown before publishing, on standard error. */
 export function renderPlan(plan: PublishPlan, client: string): string {
   const lines = [`pubguard: plan (${plan.packages.length} package${plan.packages.length === 1 ? '' : 's'} from ${plan.source}, client ${client}, in ${plan.cwd}):`];
   plan.packages.forEach((entry, index) => {
@@ -18,7 +18,7 @@ export function renderPlan(plan: PublishPlan, client: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The `--format json` document: `{ packages: [...], summary }` plus the client and directory. */
+/** Render the `--format json` document: `{ packages: [...], summary }` plus the client and directory. */
 export function renderPublishJson(report: PublishReport): string {
   const document = {
     client: report.client,
@@ -46,7 +46,7 @@ function row(entry: PackageOutcome): string[] {
   return [`${entry.name}@${entry.version}`, entry.path, entry.status, entry.cause?.id ?? ''];
 }
 
-/** The outcome table, then one block per failure with cause, evidence, fix and log, then a summary line. */
+/** Render the outcome table, one block per failure (cause, evidence, fix, log), and a summary line. */
 export function renderPublishText(report: PublishReport): string {
   const header = ['package', 'path', 'outcome', 'cause'];
   const rows = report.packages.map(row);

@@ -2,12 +2,12 @@
 import { redactDeep } from '../report/redact.js';
 import type { VerifyReport } from './verify.js';
 
-/** The `--format json` document: `{ packages: [...], summary }`. */
+/** Render the `--format json` document: `{ packages: [...], summary }`. */
 export function renderVerifyJson(report: VerifyReport): string {
   return `${JSON.stringify(redactDeep(report), null, 2)}\n`;
 }
 
-/** One line per version with each check, a block per failure, and a summary line. */
+/** Render one line per version with each check, a block per failure, and a summary line. */
 export function renderVerifyText(report: VerifyReport): string {
   const lines: string[] = [];
   for (const entry of report.packages) {
