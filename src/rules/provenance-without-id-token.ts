@@ -58,8 +58,8 @@ export const rule = defineRule({
 
 function hasIdToken(job: Job): boolean {
   if (permissionOf(job.permissions, 'id-token') === 'write') return true;
-  // NOTE: a called reusable workflow gets at most its caller's permissions;
-  // when any caller grants id-token: write, the job is given the benefit of the doubt.
+  // NOTE: a called reusable workflow gets at most its caller's permissions.
+  // When any caller grants id-token: write, the job is given the benefit of the doubt.
   return job.workflow.callers.some((caller) => permissionOf(caller.permissions, 'id-token') === 'write');
 }
 

@@ -47,7 +47,7 @@ export const rule = defineRule({
   },
 });
 
-/** A condition that lets the step run after an earlier step failed. */
+/** Return the status function (`always()`, `!cancelled()`, `failure()`) that runs a step after a failure, or null. */
 function runsAfterFailure(condition: Value<string | boolean> | null): string | null {
   if (!condition) return null;
   const text = condition.text;
@@ -150,7 +150,7 @@ function checkOtherJob(context: RuleContext, job: Job, release: Step, publishJob
   return null;
 }
 
-/** Every job `job` waits for, directly or through other jobs. */
+/** Collect the ids of every job that `job` waits for, directly or through other jobs. */
 function allNeeds(job: Job): Set<string> {
   const byId = new Map(job.workflow.jobs.map((other) => [other.id, other]));
   const seen = new Set<string>();

@@ -37,9 +37,9 @@ export interface LoadOptions {
 
 /**
  * Workflow files larger than this are reported, not parsed. Real workflows
- * are tens of kilobytes; the YAML node tree with positions takes about a
- * hundred times the file's size in memory, so a 5 MB file would need
- * hundreds of MiB for no realistic gain.
+ * are tens of kilobytes. The YAML node tree with positions takes about a
+ * hundred times the file's size in memory (an estimate from one 5 MB file,
+ * which needed about 600 MiB), so larger files cost more than they can gain.
  */
 export const MAX_WORKFLOW_BYTES = 1024 * 1024;
 
@@ -487,7 +487,7 @@ function readPermissions(file: SourceFile, document: Document, node: Node | null
   if (resolved === null) return { ...permissions, declaredAt: 'undeclared', span: null };
   if (isScalar(resolved)) {
     const text = String(resolved.value);
-    permissions.shorthand = text === 'read-all' ? 'read-all' : text === 'write-all' ? 'write-all' : null;
+    if (text === 'read-all' || text === 'write-all') permissions.shorthand = text;
     return permissions;
   }
   const entries = mapEntries(document, resolved);
@@ -523,11 +523,16 @@ function readRunDefaults(file: SourceFile, document: Document, workflowDefaults:
   const workflowShell = scalarValue<string>(file, document, getNode(document, workflowDefaults, 'shell'));
   const jobDirectory = scalarValue<string>(file, document, getNode(document, jobDefaults, 'working-directory'));
   const workflowDirectory = scalarValue<string>(file, document, getNode(document, workflowDefaults, 'working-directory'));
+  const levelOf = (job: unknown, workflow: unknown): RunDefaults['shellLevel'] => {
+    if (job) return 'job';
+    if (workflow) return 'workflow';
+    return null;
+  };
   return {
     shell: jobShell ?? workflowShell,
-    shellLevel: jobShell ? 'job' : workflowShell ? 'workflow' : null,
+    shellLevel: levelOf(jobShell, workflowShell),
     workingDirectory: jobDirectory ?? workflowDirectory,
-    workingDirectoryLevel: jobDirectory ? 'job' : workflowDirectory ? 'workflow' : null,
+    workingDirectoryLevel: levelOf(jobDirectory, workflowDirectory),
   };
 }
 

@@ -3,8 +3,8 @@
  * decides whether to publish, or creates a GitHub release or a git tag.
  *
  * `analyzeStepRole` reads bash and sh scripts with `src/shell/`'s parsed
- * analysis (shared with the other rules through `analyzeStep`); the
- * line-based patterns below are the fallback for other shells and the sync
+ * analysis, which `analyzeStep` shares with the other rules. The line-based
+ * patterns below are the fallback for other shells and for the sync
  * `stepPublishes` check.
  */
 import type { FileReader } from './files.js';
@@ -121,7 +121,7 @@ export function isTrue(value: { value: unknown } | null): boolean {
   return value !== null && (value.value === true || value.value === 'true');
 }
 
-/** What a step does for a release, with the script ranges that show it. */
+/** A step's part in a release, with the script ranges that show it. */
 export interface StepRole {
   publishes: boolean;
   verifies: boolean;

@@ -23,7 +23,7 @@ export interface ResolvedShell {
   pipefail: boolean;
   /** Whether the shell starts with `-e` (errexit). */
   errexit: boolean;
-  /** Where the value came from. */
+  /** The level that set the value. */
   source: ShellSource;
   /** The `shell:` text as written, or null for the runner default. */
   written: string | null;

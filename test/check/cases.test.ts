@@ -1,6 +1,6 @@
-// The handed repositories in ../shared/cases/repos/ that concern the
-// workflow-level rules of `check`. Each case states what a correct check
-// reports; the folder lives beside this repository and may be absent.
+// Repositories found by trying pubguard as a new user would, kept outside
+// this repository, for the workflow-level rules of `check`. Each test states
+// what a correct check reports. Without the folder the tests are skipped.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

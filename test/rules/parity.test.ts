@@ -52,7 +52,8 @@ test('checked docs examples print what the page shows', () => {
     const page = readFileSync(join(DOCS, `${id}.md`), 'utf8');
     const workflow = /```yaml\n# (\.github\/workflows\/[\w.-]+)\n([\s\S]*?)```/.exec(page);
     const output = /```text\n\$ pubguard (check[^\n]*)\n([\s\S]*?)```/.exec(page);
-    assert.ok(workflow && output, `${id}: the page needs a \`# .github/workflows/…\` yaml example and a \`$ pubguard check\` output`);
+    assert.ok(workflow, `${id}: the page needs a yaml example that starts with \`# .github/workflows/<file>\``);
+    assert.ok(output, `${id}: the page needs a text block that starts with \`$ pubguard check\``);
     const root = join(scratch, id);
     mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
     writeFileSync(join(root, workflow[1]!), `# ${workflow[1]}\n${workflow[2]}`);
