@@ -3,7 +3,7 @@ import type { LogLine } from '../log/types.js';
 import { matchSignature } from '../signatures/classify.js';
 import { parseFailureLines, type FailureFacts } from '../signatures/parse.js';
 import type { Signature } from '../signatures/types.js';
-import type { LogCollector, RawFailure, RawStep } from './collect.js';
+import { jobKey, sourceOf, type JobFacts, type LogCollector, type RawFailure, type RawStep } from './collect.js';
 import { analyzeScript, isPublishCommand, type ScriptAnalysis } from './script.js';
 import { rankCauses } from './causes.js';
 import { buildFixes } from './fixes.js';
@@ -47,12 +47,16 @@ export interface FailureContext {
   masking: { maskedBy: MaskedBy; line: LogLine; detail: string } | null;
   /** True when the CI showed the step as passed but no construct in the log explains how. */
   hiddenUnexplained: boolean;
+  /** True when the job may mint an OIDC token (`IdToken: write`) and the step got no real token: trusted publishing is meant. */
+  oidcIntended: boolean;
 }
 
-/** The input a line came from: a zip entry `logs.zip:job/3_Step.txt` belongs to `logs.zip`. */
-function sourceOf(file: string): string {
-  const zip = /^(.*\.zip):/i.exec(file);
-  return zip ? zip[1]! : file;
+const PLACEHOLDER = /^X{5}(-X{5}){3}$/;
+
+function meansTrustedPublishing(step: RawStep, facts: JobFacts | null): boolean {
+  if (facts?.permissions.get('IdToken')?.value !== 'write') return false;
+  const token = step.env.get('NODE_AUTH_TOKEN')?.value.trim();
+  return token === undefined || token === '' || PLACEHOLDER.test(token);
 }
 
 /** Whether two steps ran in the same job of the same run (the same input and job name). */
@@ -166,6 +170,7 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
         keyLine: raw.lines[facts.keyLine] ?? raw.lines[0]!,
         masking: decideMasking(raw, step, isCiLogFile.get(step.raw.file) ?? false),
         hiddenUnexplained: false,
+        oidcIntended: meansTrustedPublishing(step.raw, collector.jobFacts.get(jobKey(step.raw.file, step.raw.job)) ?? null),
       });
       const added = failureContexts[failureContexts.length - 1]!;
       // A step the CI showed as passed hid the failure even when the log shows no construct that did it.
@@ -175,7 +180,12 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
 
   const failures: ExplainFailure[] = failureContexts.map((failure, index) => {
     const consequenceOf = findConsequence(failure, failureContexts.slice(0, index));
-    const causes = rankCauses(failure, consequenceOf === null ? null : failureContexts[consequenceOf]!, { failures: failureContexts, contexts, published: collectorPublished(contexts) });
+    const causes = rankCauses(failure, consequenceOf === null ? null : failureContexts[consequenceOf]!, {
+      failures: failureContexts,
+      contexts,
+      published: collectorPublished(contexts),
+      jobFacts: collector.jobFacts.get(jobKey(failure.step.raw.file, failure.step.raw.job)) ?? null,
+    });
     return {
       step: failure.step.name,
       job: failure.step.raw.job,

@@ -1,7 +1,7 @@
 import { CAUSES, type CauseId } from '../signatures/causes.js';
 import type { LogLine } from '../log/types.js';
 import type { Confidence } from '../report/finding.js';
-import type { RawStep } from './collect.js';
+import type { JobFacts, RawStep } from './collect.js';
 import type { ExplainCause } from './model.js';
 import { evidenceOf, sameJob, type FailureContext, type StepContext } from './analyze.js';
 
@@ -10,6 +10,8 @@ export interface CauseEvidence {
   failures: FailureContext[];
   contexts: StepContext[];
   published: Array<{ step: StepContext; mention: RawStep['published'][number] }>;
+  /** The failing job's GITHUB_TOKEN permissions and npm version, when its setup printed them. */
+  jobFacts: JobFacts | null;
 }
 
 interface Candidate {
@@ -72,6 +74,7 @@ export function rankCauses(failure: FailureContext, source: FailureContext | nul
   };
 
   readEnvironment(failure, adjust);
+  readJobFacts(failure, evidence.jobFacts, adjust);
   compareWithWorkingPublishes(failure, evidence, adjust);
   readMessage(failure, adjust);
 
@@ -105,7 +108,7 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-empty', -20, null, null);
     adjust('token-unexpanded-variable', -20, null, null);
   } else if (userConfig) {
-    adjust('token-missing', 35, `setup-node's user config is in use (${location(userConfig.line)}) but the step's env has no NODE_AUTH_TOKEN, so its \`_authToken=\${NODE_AUTH_TOKEN}\` line has nothing to send`, userConfig.line);
+    adjust('token-missing', 35, `setup-node's user config is in use (${location(userConfig.line)}) but the step's env has no NODE_AUTH_TOKEN, so the \`_authToken\` line it holds, which reads \`\${NODE_AUTH_TOKEN}\`, has nothing to send`, userConfig.line);
     adjust('token-unexpanded-variable', 10, null, userConfig.line);
   }
 
@@ -117,6 +120,49 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
 
   const yarnBerry = failure.step.script.commands.some((command) => /^yarn\s+npm\s+publish\b/.test(command.text)) || /^YN\d{4}$/.test(failure.facts.npmCode ?? '');
   if (yarnBerry) adjust('yarn-berry-ignores-npmrc', 30, env.has('YARN_NPM_AUTH_TOKEN') ? null : 'the step runs Yarn 2+ and its env has no YARN_NPM_AUTH_TOKEN', null);
+}
+
+const OIDC_MINIMUM_NPM = [11, 5, 1];
+
+function npmBelowOidcMinimum(version: string): boolean {
+  const parts = version.split('.').map(Number);
+  for (let index = 0; index < 3; index += 1) {
+    if (parts[index]! !== OIDC_MINIMUM_NPM[index]!) return parts[index]! < OIDC_MINIMUM_NPM[index]!;
+  }
+  return false;
+}
+
+// The permissions GitHub printed for the job's GITHUB_TOKEN and the npm setup-node found.
+function readJobFacts(failure: FailureContext, facts: JobFacts | null, adjust: Adjust): void {
+  if (!facts) return;
+  const packages = facts.permissions.get('Packages');
+  const idToken = facts.permissions.get('IdToken');
+  if (facts.permissions.size > 0) {
+    if (packages?.value === 'write') {
+      adjust('workflow-permission-missing', -40, null, null);
+    } else {
+      const line = packages?.line ?? [...facts.permissions.values()][0]!.line;
+      adjust('workflow-permission-missing', 45, `the job's GITHUB_TOKEN has ${packages ? `\`Packages: ${packages.value}\`` : 'no Packages permission'} (${location(line)}), not \`packages: write\``, line);
+    }
+    if (!idToken || idToken.value !== 'write') adjust('id-token-permission-missing', 30, `the job's GITHUB_TOKEN permissions list no \`IdToken: write\``, packages?.line ?? null);
+  }
+
+  if (failure.oidcIntended && idToken) {
+    const npm = facts.npmVersion;
+    if (npm && npmBelowOidcMinimum(npm.value)) {
+      adjust('npm-too-old-for-oidc', 55, `the job may use trusted publishing (${location(idToken.line)}) but runs npm ${npm.value} (${location(npm.line)}), and trusted publishing needs 11.5.1 or later`, npm.line);
+      adjust('npm-too-old-for-oidc', 0, null, idToken.line);
+    } else {
+      adjust('oidc-not-configured', 30, `the job may use trusted publishing (${location(idToken.line)}) and passes no token, so the OIDC exchange is the credential`, idToken.line);
+    }
+    // NOTE: reports (npm/documentation, setup-node, 2026) say setup-node's `_authToken=${NODE_AUTH_TOKEN}` line with
+    // the placeholder can stop npm from trying the exchange, and setup-node's maintainers saw a publish work with it;
+    // so it stays a medium-confidence cause.
+    const tokenLine = failure.step.raw.env.get('NODE_AUTH_TOKEN');
+    if (tokenLine && PLACEHOLDER.test(tokenLine.value.trim())) {
+      adjust('token-placeholder', 20, `setup-node's \`registry-url\` wrote an \`_authToken\` line that reads \`\${NODE_AUTH_TOKEN}\`, and the step's env holds its placeholder (${location(tokenLine.line)}), which may keep npm from trying the OIDC exchange`, tokenLine.line, true);
+    }
+  }
 }
 
 // "Another package published to the same registry in the same job, so the credential works."

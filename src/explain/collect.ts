@@ -45,6 +45,24 @@ export interface RawStep {
   closeReadLines: number;
 }
 
+/** What a job's setup printed: the `GITHUB_TOKEN` permissions and the npm version setup-node found. */
+export interface JobFacts {
+  /** Keyed by the name GitHub prints (`Packages`, `IdToken`), with `read`, `write` or `none`. */
+  permissions: Map<string, { value: string; line: LogLine }>;
+  npmVersion: { value: string; line: LogLine } | null;
+}
+
+/** The input a line came from: a zip entry `logs.zip:job/3_Step.txt` belongs to `logs.zip`. */
+export function sourceOf(file: string): string {
+  const zip = /^(.*\.zip):/i.exec(file);
+  return zip ? zip[1]! : file;
+}
+
+/** The key of a job in `LogCollector.jobFacts`. */
+export function jobKey(file: string, job: string | null): string {
+  return `${sourceOf(file)}\u0000${job ?? ''}`;
+}
+
 /** Lines between two failure starts that still count as one failure. */
 const REPEAT_DISTANCE = 3;
 
@@ -96,6 +114,8 @@ export class LogCollector implements LogSink {
   private openFailure: RawFailure | null = null;
   private lastLineNumber = 0;
   private listMode: 'none' | 'lerna' | 'changesets' = 'none';
+  private infoGroup: 'none' | 'permissions' | 'environment' = 'none';
+  readonly jobFacts = new Map<string, JobFacts>();
 
   fileStart(info: LogFileInfo): void {
     this.file = info;
@@ -118,7 +138,7 @@ export class LogCollector implements LogSink {
   }
 
   wantsEveryLine(): boolean {
-    if (this.headerSection !== 'none' || this.listMode !== 'none') return true;
+    if (this.headerSection !== 'none' || this.listMode !== 'none' || this.infoGroup !== 'none') return true;
     const step = this.current;
     return step !== null && step.failures.length > 0 && step.closeReadLines < CLOSE_READ_LIMIT;
   }
@@ -137,6 +157,10 @@ export class LogCollector implements LogSink {
     const step = this.current;
     if (step && step.failures.length > 0 && this.headerSection === 'none') step.closeReadLines += 1;
 
+    if (this.readJobFact(entry)) {
+      this.lastLineNumber = entry.line;
+      return;
+    }
     if (this.headerSection !== 'none' && this.readHeaderLine(entry)) {
       this.lastLineNumber = entry.line;
       return;
@@ -152,6 +176,31 @@ export class LogCollector implements LogSink {
       this.readOutputLine(entry);
     }
     this.lastLineNumber = entry.line;
+  }
+
+  // The job's setup prints its GITHUB_TOKEN permissions, and setup-node the npm version, each in a group.
+  private readJobFact(entry: LogLine): boolean {
+    const text = entry.text;
+    if (this.infoGroup === 'none') {
+      if (text === '##[group]GITHUB_TOKEN Permissions') this.infoGroup = 'permissions';
+      else if (text === '##[group]Environment details') this.infoGroup = 'environment';
+      return this.infoGroup !== 'none';
+    }
+    if (text.startsWith('##[')) {
+      this.infoGroup = 'none';
+      return text.startsWith('##[endgroup]');
+    }
+    const key = jobKey(entry.file, entry.job ?? this.file?.job ?? null);
+    let facts = this.jobFacts.get(key);
+    if (!facts) {
+      facts = { permissions: new Map(), npmVersion: null };
+      this.jobFacts.set(key, facts);
+    }
+    const permission = /^([A-Za-z]+): (read|write|none)$/.exec(text.trim());
+    if (this.infoGroup === 'permissions' && permission) facts.permissions.set(permission[1]!, { value: permission[2]!, line: entry });
+    const npm = /^npm: v?(\d+\.\d+\.\d+)/.exec(text.trim());
+    if (this.infoGroup === 'environment' && npm) facts.npmVersion = { value: npm[1]!, line: entry };
+    return true;
   }
 
   private ensureStep(entry: LogLine): RawStep {

@@ -46,6 +46,14 @@ function causeFix(failure: FailureContext, cause: ExplainCause): ExplainFix | nu
   const env = failure.step.raw.env;
   const tokenLine = env.get('NODE_AUTH_TOKEN')?.line ?? env.get('NPM_CONFIG_USERCONFIG')?.line ?? null;
   const tokenEvidence = tokenLine ? [evidenceOf(tokenLine)] : [];
+  // With trusted publishing the fix is to stop writing the placeholder, not to add a token.
+  if (cause.id === 'token-placeholder' && failure.oidcIntended) {
+    return {
+      for: cause.id,
+      summary: `for trusted publishing, remove \`registry-url\` from the setup-node step so no \`_authToken\` line with the placeholder is written, or give ${step} a real token instead`,
+      evidence: tokenEvidence,
+    };
+  }
   switch (cause.id) {
     case 'token-placeholder':
     case 'token-missing':
@@ -72,6 +80,18 @@ function causeFix(failure: FailureContext, cause: ExplainCause): ExplainFix | nu
         evidence: [evidenceOf(failure.keyLine)],
       };
     }
+    case 'npm-too-old-for-oidc':
+      return {
+        for: cause.id,
+        summary: `run ${step} with npm 11.5.1 or later: use a Node release that bundles it (Node 24) or add \`npm install -g npm@^11.5.1\` before publishing, and register a trusted publisher on npmjs.com for this repository and workflow file`,
+        evidence: [evidenceOf(failure.keyLine)],
+      };
+    case 'oidc-not-configured':
+      return {
+        for: cause.id,
+        summary: `register a trusted publisher on npmjs.com (package settings) naming this repository and the exact workflow file name; trusted publishing cannot create a package that does not exist yet`,
+        evidence: [evidenceOf(failure.keyLine)],
+      };
     case 'package-permission-denied': {
       const name = failure.facts.package ? `\`${failure.facts.package}\`` : 'the package';
       const summary = failure.facts.registry === 'https://npm.pkg.github.com/'

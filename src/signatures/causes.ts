@@ -24,7 +24,7 @@ export const CAUSES = {
   'id-token-permission-missing': 'provenance or trusted publishing needs `permissions: id-token: write`, which the job lacks',
   'oidc-not-configured': 'trusted publishing (OIDC) was meant, but no trusted publisher on npmjs.com matches this repository and workflow file, or the exchange did not happen',
   'npm-too-old-for-oidc': 'trusted publishing needs npm 11.5.1 or later; older npm sends the publish without a credential',
-  'auth-config-not-scoped': 'npm 9+ rejects `_auth`, `_authToken` or `_password` without a registry prefix (`//host/:_authToken=`)',
+  'auth-config-not-scoped': 'npm 9+ rejects `_auth`, `_authToken` or `_password` keys without a registry prefix such as `//registry.npmjs.org/:` in front of the key',
   'yarn-berry-ignores-npmrc': 'Yarn 2+ never reads `.npmrc`; it takes its credential from `.yarnrc.yml` (`npmAuthToken`) or `YARN_NPM_AUTH_TOKEN`',
   'workdir-config-differs': 'the failed command ran where npm read other configuration than a command that worked (another working directory, so another project `.npmrc`, or other environment)',
   'network': 'the connection to the registry failed (reset, timeout, name resolution)',
