@@ -42,14 +42,21 @@ function report(context: RuleContext, script: RunScript, analysis: ScriptAnalysi
       const handler = ignored.test!.handler!;
       const handlerText = excerpt(analysis, handler.span, 50);
       related.push({ at: { script, ...handler.span }, label: 'runs on failure and succeeds' });
-      message =
-        ignored.test!.kind === 'or'
-          ? `a failure of \`${command}\` goes to \`|| ${handlerText}\`, which succeeds, so ${result}`
-          : `a failure of \`${command}\` runs \`${handlerText}\` under the \`${ignored.test!.kind}\`, which only prints and succeeds (a \`::warning::\` or \`::error::\` line does not fail a step), so ${result}`;
-      fix =
-        ignored.test!.kind === 'or'
-          ? `replace the handler with one that exits non-zero, such as \`|| { echo "${ignored.role} failed" >&2; exit 1; }\`, or drop it and let errexit stop the step`
-          : 'end the branch that handles the failure with `exit 1`';
+      const annotationNote = ' (a `::warning::` or `::error::` line does not fail a step)';
+      if (ignored.test!.kind === 'or') {
+        message = `a failure of \`${command}\` goes to \`|| ${handlerText}\`, which succeeds, so ${result}`;
+      } else if (ignored.test!.kind === 'status-variable') {
+        message = `the status of \`${command}\` is read from \`$?\` by \`${handlerText}\`, which only prints it, so ${result}`;
+      } else {
+        message = `a failure of \`${command}\` runs \`${handlerText}\` under the \`${ignored.test!.kind === 'not' ? '!' : ignored.test!.kind}\`, which only prints and succeeds${annotationNote}, so ${result}`;
+      }
+      if (ignored.test!.kind === 'or') {
+        fix = `replace the handler with one that exits non-zero, such as \`|| { echo "${ignored.role} failed" >&2; exit 1; }\`, or drop it and let errexit stop the step`;
+      } else if (ignored.test!.kind === 'status-variable') {
+        fix = 'save the status and exit with it when it is not 0: `status=$?` on the next line, then `[ "$status" -eq 0 ] || exit "$status"`';
+      } else {
+        fix = 'end the branch that handles the failure with `exit 1`';
+      }
       break;
     }
     case 'no-handler':
