@@ -24,7 +24,7 @@ export function evidenceOf(line: LogLine): Evidence {
   return { file: line.file, line: line.line, text: redact(text.trimEnd()) };
 }
 
-/** Everything the analysis knows about one step, beyond the raw lines. */
+/** Everything the analysis derives about one step, beyond the raw lines. */
 export interface StepContext {
   raw: RawStep;
   index: number;
@@ -59,7 +59,7 @@ function meansTrustedPublishing(step: RawStep, facts: JobFacts | null): boolean 
   return token === undefined || token === '' || PLACEHOLDER.test(token);
 }
 
-/** Whether two steps ran in the same job of the same run (the same input and job name). */
+/** Return true when two steps ran in the same job of the same run (the same input and job name). */
 export function sameJob(a: RawStep, b: RawStep): boolean {
   if (sourceOf(a.file) !== sourceOf(b.file)) return false;
   return a.job === b.job;
@@ -209,8 +209,8 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
     const isCi = isCiLogFile.get(step.raw.file) ?? false;
     const ciStatus = step.raw.exitLine ? 'failed' : isCi ? 'passed' : 'unknown';
     let outcome: StepOutcome = isCi ? 'succeeded' : 'unknown';
-    if (failureIndexes.length > 0) outcome = ciStatus === 'failed' && !failures[failureIndexes[0]!]!.masked ? 'failed' : failures.some((failure, index) => failureIndexes.includes(index) && failure.masked) ? 'failure-hidden' : 'failed';
-    else if (ciStatus === 'failed') outcome = 'failed';
+    if (failureIndexes.some((index) => failures[index]!.masked)) outcome = 'failure-hidden';
+    else if (failureIndexes.length > 0 || ciStatus === 'failed') outcome = 'failed';
     const evidence = [step.raw.header, step.raw.shell, step.raw.exitLine].filter((line): line is LogLine => line !== null).map(evidenceOf);
     return {
       index: step.index,
@@ -249,7 +249,7 @@ function failureEvidence(failure: FailureContext): Evidence[] {
   return lines.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1)).map(evidenceOf);
 }
 
-// A later failure follows from an earlier one when it asks for the package the earlier one failed to publish.
+// A later failure follows from an earlier one when it requests the package the earlier one failed to publish.
 function findConsequence(failure: FailureContext, earlier: FailureContext[]): number | null {
   const isLookup = (failure.signature && CONSEQUENCE_SIGNATURES.has(failure.signature.id)) || (failure.facts.httpStatus === 404 && failure.facts.method !== 'PUT');
   if (!isLookup || !failure.facts.package) return null;

@@ -5,7 +5,7 @@ import type { JobFacts, RawStep } from './collect.js';
 import type { ExplainCause } from './model.js';
 import { evidenceOf, sameJob, type FailureContext, type StepContext } from './analyze.js';
 
-/** What the whole log offers as evidence beyond the failure itself. */
+/** The evidence the whole log offers beyond the failure itself. */
 export interface CauseEvidence {
   failures: FailureContext[];
   contexts: StepContext[];
@@ -155,9 +155,8 @@ function readJobFacts(failure: FailureContext, facts: JobFacts | null, adjust: A
     } else {
       adjust('oidc-not-configured', 30, `the job may use trusted publishing (${location(idToken.line)}) and passes no token, so the OIDC exchange is the credential`, idToken.line);
     }
-    // NOTE: reports (npm/documentation, setup-node, 2026) say setup-node's `_authToken=${NODE_AUTH_TOKEN}` line with
-    // the placeholder can stop npm from trying the exchange, and setup-node's maintainers saw a publish work with it;
-    // so it stays a medium-confidence cause.
+    // NOTE: whether setup-node's placeholder `_authToken` line keeps npm 11 from trying the OIDC exchange is
+    // disputed (as of 2026-12: some users report it, others publish fine with it), so it stays a medium-confidence cause.
     const tokenLine = failure.step.raw.env.get('NODE_AUTH_TOKEN');
     if (tokenLine && PLACEHOLDER.test(tokenLine.value.trim())) {
       adjust('token-placeholder', 20, `setup-node's \`registry-url\` wrote an \`_authToken\` line that reads \`\${NODE_AUTH_TOKEN}\`, and the step's env holds its placeholder (${location(tokenLine.line)}), which may keep npm from trying the OIDC exchange`, tokenLine.line, true);
