@@ -81,6 +81,10 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     parts.push(
       `${credential.variable ?? 'NODE_AUTH_TOKEN'} holds the placeholder because setup-node (releases before v7) exports it when its step has no NODE_AUTH_TOKEN, and step ${JSON.stringify(publish.step.displayName)} does not set it`,
     );
+  } else if (credential.class === 'unexpanded-variable' && credential.variable && resolution.client === 'yarn-classic') {
+    parts.push(`${credential.variable} is not set for this step, so Yarn 1 stops with "Failed to replace env in config" before publishing`);
+  } else if (credential.class === 'unexpanded-variable' && credential.variable && resolution.client === 'yarn-berry') {
+    parts.push(`${credential.variable} is not set for this step, so Yarn stops with "Environment variable not found" before publishing`);
   } else if (credential.class === 'unexpanded-variable' && credential.variable) {
     parts.push(`${credential.variable} is not set for this step, so npm sends the text \`\${${credential.variable}}\` itself`);
   }

@@ -254,3 +254,23 @@ test('bundled npm by Node version', () => {
   assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('24.5.0')), true);
   assert.equal(supportsTrustedPublishing(bundledNpmForNodeSpec('lts/*')), true);
 });
+
+test('--userconfig replaces the user config', async () => {
+  const root = await makeTree({
+    ...incident,
+    'other/.npmrc': `@acme:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${TOKEN}\n`,
+  });
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' });
+  const result = await resolveNpmPublish({
+    cwd: join(root, 'repo/packages/backend'),
+    env,
+    userconfig: join(root, 'other/.npmrc'),
+    ...isolated(root),
+  });
+
+  assert.equal(result.registry.url, 'https://npm.pkg.github.com/');
+  assert.equal(result.credential.class, 'secret');
+  assert.deepEqual(result.credential.origin, { kind: 'file', file: join(root, 'other/.npmrc'), line: 2, level: 'user' });
+  const user = result.configFiles.find((file) => file.level === 'user');
+  assert.equal(user?.file, join(root, 'other/.npmrc'));
+});
