@@ -55,8 +55,12 @@ export async function resolvePublishConfig(options: ResolvePublishOptions): Prom
   if (client === 'pnpm') {
     // NOTE: pnpm reads the same `.npmrc` files (project, workspace root, user,
     // global), so npm's loader resolves it. That loader finds a workspace root
-    // only from package.json `workspaces`, not from pnpm-workspace.yaml.
-    return { ...resolution, client };
+    // only from package.json `workspaces`, not from pnpm-workspace.yaml. Also,
+    // pnpm releases that read `.npmrc` through @pnpm/npm-conf drop a whole
+    // file with an unset `${VAR}` ("Issue while reading"), while npm keeps
+    // the text; newer pnpm substitutes key by key.
+    const notes = [...resolution.notes, 'resolved with npm\'s rules; some pnpm releases skip a whole `.npmrc` that refers to an unset variable'];
+    return { ...resolution, client, notes };
   }
   return resolution;
 }
