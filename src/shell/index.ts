@@ -7,7 +7,8 @@
  * `analyzeScript`), then `analyzeScriptSync` parses each script without
  * waiting.
  */
-export { analyzeScript, analyzeScriptSync, classifyHandler, type AnalyzeOptions, type ScriptLookup } from './analyze.js';
+export { analyzeScript, analyzeScriptSync, type AnalyzeOptions, type ScriptLookup } from './analyze.js';
+export { classifyHandler } from './nodes.js';
 export { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPublishLookup } from './commands.js';
 export { detectConfigSet, parseGithubEnvContent, printedContent, writtenFileKind, type GithubEnvEntry } from './effects.js';
 export {
