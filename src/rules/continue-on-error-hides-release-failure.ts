@@ -17,11 +17,30 @@ export const rule = defineRule({
   async check(context) {
     const findings: Finding[] = [];
     for (const job of context.jobs()) {
-      // Only jobs with a `continue-on-error: true` step need their scripts read.
-      if (!job.allSteps.some((step) => isTrue(step.continueOnError))) continue;
+      // Only jobs with `continue-on-error: true` on the job or a step need their scripts read.
+      const jobLevel = isTrue(job.continueOnError);
+      if (!jobLevel && !job.allSteps.some((step) => isTrue(step.continueOnError))) continue;
       const roles = new Map<Step, StepRole>();
       for (const step of job.allSteps) roles.set(step, await analyzeStepRole(step, context.files));
       const publishSteps = job.allSteps.filter((step) => roles.get(step)!.publishes);
+
+      // On the job, it turns a failed publish into a successful run and lets dependent jobs go on.
+      if (jobLevel && publishSteps.length > 0) {
+        const publish = publishSteps[0]!;
+        findings.push(
+          context.finding({
+            at: job.continueOnError!,
+            job,
+            step: null,
+            label: 'failure recorded as success',
+            message: `job ${JSON.stringify(job.id)} publishes (step ${JSON.stringify(publish.displayName)}) with \`continue-on-error: true\`: when the publish fails, the workflow run still succeeds and jobs that need this one run as after a publish`,
+            fix: `remove \`continue-on-error\` from job ${JSON.stringify(job.id)}; run follow-up work in a job with \`if: failure()\` or one that tests \`needs.${job.id}.result\``,
+            args: { role: 'publish', command: roles.get(publish)!.publishCommand, level: 'job' },
+            related: [{ at: publish, label: 'publish step' }],
+          }),
+        );
+      }
+
       const deciding = new Map<Step, Step>();
       for (const publish of publishSteps) for (const step of stepsDecidingPublish(publish, job.allSteps)) deciding.set(step, publish);
       for (const step of job.allSteps) {
@@ -35,7 +54,7 @@ export const rule = defineRule({
             label: 'failure recorded as success',
             message: `step ${JSON.stringify(step.displayName)} ${role.what} with \`continue-on-error: true\`: ${role.consequence}`,
             fix: `remove \`continue-on-error\` from this step; if a later step must still run after a failure, give that step \`if: failure()\` or test \`steps.${step.id ?? '<id>'}.outcome\``,
-            args: { role: role.kind, command: role.command },
+            args: { role: role.kind, command: role.command, level: 'step' },
           }),
         );
       }

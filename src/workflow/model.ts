@@ -30,7 +30,11 @@ export interface Value<T = string> {
   isExpression: boolean;
 }
 
-/** One environment variable as a step sees it, and the level that set it. */
+/**
+ * One environment variable as a step sees it, and the level that set it.
+ * NOTE: variables that earlier steps write to `$GITHUB_ENV` are not in this
+ * map; the shell layer reads those writes (`parseGithubEnvContent`).
+ */
 export interface EnvEntry {
   name: string;
   value: Value<string | number | boolean | null>;
