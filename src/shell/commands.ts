@@ -38,6 +38,7 @@ const WRAPPERS: Record<string, { valueFlags: ReadonlySet<string>; skipsAssignmen
   builtin: { valueFlags: new Set() },
   timeout: { valueFlags: new Set(['-s', '--signal', '-k', '--kill-after']), skipsFirstOperand: true },
   xargs: { valueFlags: new Set(['-I', '-L', '-n', '-P', '-d', '-E', '-s', '-a']) },
+  corepack: { valueFlags: new Set() },
 };
 
 /** The words after wrappers such as `sudo -E`, `env A=b`, `time` and `timeout 5m`. */
@@ -204,7 +205,8 @@ export function detectPublishCommand(argv: Word[], lookupScript?: ScriptPublishL
     case 'bunx':
       return launched(program, skipLauncherFlags(rest, new Set(['-p', '--package', '-c', '--call'])), lookupScript, depth);
     default:
-      return detectBin(program, rest);
+      // A launcher may name the package (`npx @changesets/cli publish`) instead of the bin.
+      return detectBin(name.startsWith('@') ? name : program, rest);
   }
 }
 

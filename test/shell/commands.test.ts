@@ -46,6 +46,11 @@ describe('publish command detection', () => {
     { line: 'yarn changeset publish', form: 'changeset publish', launcher: 'yarn' },
     { line: 'pnpm changeset publish', form: 'changeset publish', launcher: 'pnpm' },
     { line: 'bun publish', form: 'bun publish' },
+    { line: 'corepack pnpm publish -r', form: 'pnpm -r publish' },
+    { line: 'npx --yes lerna@8 publish from-git', form: 'lerna publish', launcher: 'npx' },
+    { line: 'npx @changesets/cli publish', form: 'changeset publish', launcher: 'npx' },
+    { line: 'npm -w packages/a publish', form: 'npm publish' },
+    { line: 'xargs -n1 npm publish', form: 'npm publish' },
     { line: 'x=$(npm publish 2>&1)', form: 'npm publish' },
     // Near misses: another program runs, or nothing is published.
     { line: 'echo npm publish', form: null },
@@ -60,6 +65,8 @@ describe('publish command detection', () => {
     { line: 'command -v npm', form: null },
     { line: 'npm run build', form: null },
     { line: 'cat <<EOF\nnpm publish\nEOF', form: null },
+    { line: 'command -v npm && echo found', form: null },
+    { line: 'npm search publish', form: null },
   ];
   for (const { line, form, launcher, recursive, dryRun } of cases) {
     it(`reads ${JSON.stringify(line)}`, () => {
