@@ -58,7 +58,7 @@ const SHAPES: Array<[RegExp, (match: string, ...groups: string[]) => string]> = 
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, () => REDACTED],
   // npm configuration credentials, with or without a nerf-darted registry prefix.
   [
-    /(_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN|YARN_NPM_AUTH_TOKEN)(\s*[=:]\s*)(\\?"?)(\$\{\{[^}]*\}\}|[^\s"'\\]+)/gi,
+    /(_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN|YARN_NPM_AUTH_TOKEN)(\s*[=:]\s*)(\\?"?)(\$\{\{[^}]*\}\}|[^\s"'`\\]+)/gi,
     (match, key: string, sep: string, quote: string, value: string) =>
       isNonSecretValue(value) ? match : `${key}${sep}${quote}${REDACTED}`,
   ],

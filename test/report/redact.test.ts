@@ -45,3 +45,7 @@ test('redact: JSON escapes survive', () => {
   assert.doesNotMatch(redacted, /s3cr3t/);
   assert.doesNotThrow(() => JSON.parse(redacted));
 });
+
+test('redact: variable reference inside backticks is kept', () => {
+  assert.equal(redact('`//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}`'), '`//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}`');
+});
