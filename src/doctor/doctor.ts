@@ -5,7 +5,7 @@
  * exactly the directory doctor runs in, so the verdict matches what
  * `pubguard publish` started there will do.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { resolvePublishConfig } from '../npmconfig/index.js';
@@ -16,6 +16,7 @@ import type { Finding } from '../report/finding.js';
 import { compareFindings } from '../report/finding.js';
 import { registerSecret } from '../report/redact.js';
 import { makeFinding, readText } from './finding.js';
+import { yarnCredentialOptions } from './yarn-credential.js';
 import { checkGithubScopes, emptyLiveChecks, runLiveChecks } from './live-checks.js';
 import {
   checkGithubPackages,
@@ -58,17 +59,41 @@ async function findPackages(cwd: string, paths: string[]): Promise<{ folders: st
   if (paths.length > 0) {
     const folders = [...new Set(paths.map((path) => resolve(cwd, path)))];
     for (const folder of folders) {
+      if (!existsSync(folder)) throw new InputError(`doctor: "${displayPath(cwd, folder)}" does not exist; give package folders, such as "." or "packages/backend"`);
       if (!isDirectory(folder)) throw new InputError(`doctor: "${displayPath(cwd, folder)}" is not a folder; give package folders, such as "." or "packages/backend"`);
     }
     return { folders, skipped: [] };
   }
   // The same workspace discovery publish uses, so both see the same packages.
   const { getPublishPlan } = await import('../publish/plan.js');
-  const plan = await getPublishPlan(cwd, []);
-  return {
-    folders: plan.packages.map((entry) => entry.folder),
-    skipped: plan.skipped.map((entry) => ({ path: entry.path, name: entry.name, reason: entry.reason })),
-  };
+  let plan: Awaited<ReturnType<typeof getPublishPlan>>;
+  try {
+    plan = await getPublishPlan(cwd, []);
+  } catch (error) {
+    // The plan stops at a package.json it cannot use. When this folder
+    // declares no workspaces, it is the one package to publish, and its
+    // package.json problem is a finding (exit 1), as with `doctor .`.
+    if (error instanceof InputError && !declaresWorkspaces(cwd)) return { folders: [cwd], skipped: [] };
+    throw error;
+  }
+  const skipped = plan.skipped.map((entry) => ({ path: displayPath(cwd, entry.folder), name: entry.name, reason: entry.reason }));
+  // Nothing left to publish: check the private packages themselves, so the
+  // verdict gives the reason a publish here would fail instead of passing on nothing.
+  if (plan.packages.length === 0) return { folders: plan.skipped.map((entry) => entry.folder), skipped: [] };
+  return { folders: plan.packages.map((entry) => entry.folder), skipped };
+}
+
+/** True when `cwd` has a pnpm-workspace.yaml or a readable package.json with `workspaces`. */
+function declaresWorkspaces(cwd: string): boolean {
+  if (existsSync(join(cwd, 'pnpm-workspace.yaml'))) return true;
+  const text = readText(join(cwd, 'package.json'));
+  if (text === null) return false;
+  try {
+    const manifest = JSON.parse(text) as { workspaces?: unknown } | null;
+    return Boolean(manifest && typeof manifest === 'object' && manifest.workspaces);
+  } catch {
+    return false;
+  }
 }
 
 /** `file:line` (relative to `cwd` when inside it, else absolute), `variable NAME`, the flag, or `npm's default`. */
@@ -87,6 +112,16 @@ function describeOrigin(origin: ConfigOrigin | null, cwd: string): string {
   }
 }
 
+/**
+ * Copy the environment for one configuration load. npm's loader writes
+ * every setting it read into the environment it is given, as `npm_config_*`
+ * variables for lifecycle scripts. On a shared object, the next package
+ * would read the previous package's settings as variables.
+ */
+function freshEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env };
+}
+
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -99,21 +134,24 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
   const manifestPath = join(folder, 'package.json');
   const manifestText = readText(manifestPath);
   let manifest: Record<string, unknown> | null = null;
+  let manifestError: string | null = manifestText === null ? 'is missing' : null;
   try {
-    manifest = manifestText === null ? null : (JSON.parse(manifestText) as Record<string, unknown>);
-  } catch {
-    manifest = null;
+    const parsed = manifestText === null ? null : (JSON.parse(manifestText) as unknown);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) manifest = parsed as Record<string, unknown>;
+    else if (manifestText !== null) manifestError = 'does not hold a JSON object';
+  } catch (error) {
+    manifestError = `is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
   }
-  const context: PackageContext = { folder, manifestFile: displayPath(cwd, manifestPath), manifestText, manifest };
+  const context: PackageContext = { folder, manifestFile: displayPath(cwd, manifestPath), manifestText, manifest, manifestError };
   const name = typeof manifest?.name === 'string' ? manifest.name : null;
   const version = typeof manifest?.version === 'string' ? manifest.version : null;
 
-  const resolution = await resolvePublishConfig({ cwd, env: options.env, packageDir: folder });
+  const resolution = await resolvePublishConfig({ cwd, env: freshEnv(options.env), packageDir: folder });
   const findings: Finding[] = [...checkManifest(context), ...credentialFindings(cwd, context, resolution, options.env)];
 
   const isGithubPackages = isGithubPackagesRegistry(resolution.registry.url);
   if (isGithubPackages) findings.push(...checkGithubPackages(context, resolution, cwd));
-  const trusted = await checkTrustedPublishing(context, resolution, options.env);
+  const trusted = await checkTrustedPublishing(context, resolution, freshEnv(options.env));
   findings.push(...trusted.findings);
 
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -127,10 +165,12 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
           name,
           version,
           manifestFile: context.manifestFile,
+          registrySource: describeOrigin(resolution.registry.origin, cwd),
           timeoutMs,
           retries: options.retries ?? DEFAULT_RETRIES,
         }),
-    manifest ? checkTarball(context) : Promise.resolve({ findings: [] as Finding[], tarball: null }),
+    // npm packs nothing without a name and a version; the manifest findings already report it.
+    manifest && name && version ? checkTarball(context, cwd) : Promise.resolve({ findings: [] as Finding[], tarball: null }),
   ]);
   const live = { ...liveResult.live, npmVersion: trusted.npmVersion };
   findings.push(...liveResult.findings);
@@ -218,14 +258,11 @@ function preflightFinding(cwd: string, context: PackageContext, resolution: Publ
  */
 async function clientOptions(cwd: string, resolution: PublishConfigResolution, env: NodeJS.ProcessEnv): Promise<Record<string, unknown>> {
   if (resolution.client === 'yarn-berry') {
-    // TODO: Yarn 2+ reads its token from .yarnrc.yml or YARN_NPM_AUTH_TOKEN;
-    // only the variable is read here, so a token set in .yarnrc.yml is not
-    // sent and whoami reports no user for it.
-    const token = env.YARN_NPM_AUTH_TOKEN;
-    if (!token) return {};
-    registerSecret(token);
-    return { [`${nerfDartOf(resolution.registry.url)}:_authToken`]: token };
+    const { options, value } = yarnCredentialOptions(resolution, env, nerfDartOf(resolution.registry.url));
+    if (value !== null) registerSecret(value);
+    for (const secret of Object.values(options)) registerSecret(secret);
+    return options;
   }
   const [{ loadNpmOptions }, { findNpmPath }] = await Promise.all([import('../publish/registry-access.js'), import('../npmconfig/index.js')]);
-  return loadNpmOptions(cwd, env, await findNpmPath(env));
+  return loadNpmOptions(cwd, freshEnv(env), await findNpmPath(env));
 }

@@ -18,6 +18,8 @@ export interface LiveCheckInput {
   version: string | null;
   /** package.json path relative to the directory doctor runs in. */
   manifestFile: string;
+  /** Where the registry URL was set, such as `.npmrc:1`, for messages. */
+  registrySource: string;
   timeoutMs: number;
   retries: number;
 }
@@ -54,6 +56,7 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
     live.error = summary;
     const serverError = failure?.kind === 'server-error';
     live.reachable = serverError;
+    if (serverError) live.pingStatus = failure?.status ?? null;
     findings.push(
       makeFinding({
         ruleId: serverError ? 'registry-server-error' : 'registry-unreachable',
@@ -63,7 +66,7 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
           : `the registry "${registry}" cannot be reached, so a publish would fail: ${summary?.message}`,
         fix: serverError
           ? 'retry later, and check the registry status page'
-          : `check the registry URL (set by ${resolution.registry.key}) and the network, proxy and DNS settings of this job`,
+          : `check the registry URL ("${resolution.registry.key}" from ${input.registrySource}) and the network, proxy and DNS settings of this job`,
         file,
         args: { registry, kind: summary?.kind, code: summary?.code, status: summary?.status },
       }),
@@ -99,6 +102,20 @@ async function checkWhoami(client: RegistryClient, input: LiveCheckInput, live: 
     } catch (error) {
       const failure = error as RegistryError;
       live.error ??= errorSummary(failure);
+      if (failure.kind === 'redirected') {
+        findings.push(
+          makeFinding({
+            ruleId: 'registry-redirected',
+            severity: 'error',
+            confidence: 'medium',
+            message: `the registry "${registry}" sends its requests on to another origin, so the token cannot be checked there and may not be sent with the publish: ${failure.message}`,
+            fix: `set "${resolution.registry.key}" (from ${input.registrySource}) to the registry's real URL, the origin it redirects to, and key the token to that URL`,
+            file,
+            args: { kind: failure.kind, status: failure.status ?? null, redirectedTo: failure.url },
+          }),
+        );
+        return findings;
+      }
       const rejected = failure.kind === 'unauthorized';
       findings.push(
         makeFinding({
@@ -163,6 +180,8 @@ function versionCheckFix(error: RegistryError): string {
       return 'the registry did not accept the credential for reading; fix the credential shown above (a publish with it would fail the same way)';
     case 'forbidden':
       return 'the credential is recognised but may not read this package; grant its user access to the package, or use a credential that has it';
+    case 'redirected':
+      return "set the registry to the origin it redirects to, so the credential goes with the request; a 404 from another origin does not prove that the version is missing";
     case 'network':
     case 'timeout':
       return 'check the network, proxy and DNS settings of this job, then run doctor again';

@@ -32,8 +32,12 @@ function liveRows(entry: DoctorPackageReport): string[] {
     return rows;
   }
   const rows: string[] = [];
-  rows.push(row('reachable', live.reachable ? `yes (HTTP ${live.pingStatus ?? '5xx'})` : 'no'));
-  if (entry.credential.class === 'secret' && live.reachable) rows.push(row('whoami', live.whoami ?? 'no user'));
+  // A registry that answers the ping with 5xx was asked nothing else.
+  const serverError = live.pingStatus !== null && live.pingStatus >= 500;
+  if (!live.reachable) rows.push(row('reachable', 'no'));
+  else if (serverError || live.pingStatus === null) rows.push(row('reachable', `yes, but HTTP ${live.pingStatus ?? '5xx'} (server error)`));
+  else rows.push(row('reachable', `yes (HTTP ${live.pingStatus})`));
+  if (entry.credential.class === 'secret' && live.reachable && !serverError && live.pingStatus !== null) rows.push(row('whoami', whoamiText(entry)));
   if (live.versionExists !== null && entry.version) {
     const text = { exists: 'already published', missing: 'not published yet', unknown: 'unknown: the lookup failed' }[live.versionExists];
     rows.push(row('version', `${entry.version} ${text}`));
@@ -41,6 +45,14 @@ function liveRows(entry: DoctorPackageReport): string[] {
   if (live.githubScopes) rows.push(row('scopes', live.githubScopes.join(', ') || 'none'));
   if (live.npmVersion) rows.push(row('npm', live.npmVersion));
   return rows;
+}
+
+function whoamiText(entry: DoctorPackageReport): string {
+  if (entry.live.whoami !== null) return entry.live.whoami;
+  const ids = new Set(entry.findings.map((finding) => finding.ruleId));
+  if (ids.has('registry-redirected')) return 'unknown: redirected to another origin';
+  if (ids.has('whoami-failed')) return 'unknown: the request failed';
+  return 'no user';
 }
 
 function packageBlock(entry: DoctorPackageReport): string {

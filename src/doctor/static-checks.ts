@@ -19,6 +19,8 @@ export interface PackageContext {
   manifestFile: string;
   manifestText: string | null;
   manifest: Record<string, unknown> | null;
+  /** Why `manifest` is null: `is missing`, `is not valid JSON (…)`; null when it was read. */
+  manifestError?: string | null;
 }
 
 /** Check the fields npm needs to publish at all. */
@@ -29,7 +31,7 @@ export function checkManifest(context: PackageContext): Finding[] {
       makeFinding({
         ruleId: 'package-json-unreadable',
         severity: 'error',
-        message: `"${manifestFile}" is missing or is not valid JSON, so no client can publish this folder`,
+        message: `"${manifestFile}" ${context.manifestError ?? 'is missing or is not valid JSON'}, so no client can publish this folder`,
         fix: 'create a package.json with at least "name" and "version", or name another folder',
         file: manifestFile,
       }),
@@ -253,7 +255,7 @@ export const LARGE_TARBALL_BYTES = 10 * 1024 * 1024;
 export const MANY_FILES = 1_000;
 
 /** Pack the folder the way npm does, without lifecycle scripts, and flag secret-looking files and unusual sizes. */
-export async function checkTarball(context: PackageContext): Promise<{ findings: Finding[]; tarball: TarballSummary | null }> {
+export async function checkTarball(context: PackageContext, cwd: string): Promise<{ findings: Finding[]; tarball: TarballSummary | null }> {
   const { packFolder } = await import('../publish/pack.js');
   const file = context.manifestFile;
   let packed: Awaited<ReturnType<typeof packFolder>>;
@@ -266,7 +268,7 @@ export async function checkTarball(context: PackageContext): Promise<{ findings:
         makeFinding({
           ruleId: 'tarball-pack-failed',
           severity: 'warning',
-          message: `packing "${context.folder}" failed, so its contents were not checked: ${error instanceof Error ? error.message : String(error)}`,
+          message: `packing "${displayPath(cwd, context.folder)}" failed, so its contents were not checked: ${error instanceof Error ? error.message : String(error)}`,
           fix: 'run `npm pack --dry-run` in that folder to see the error',
           file,
         }),

@@ -119,6 +119,7 @@ export class RegistryClient {
   async whoami(): Promise<string | null> {
     const url = `${this.registry}-/whoami`;
     const response = await this.request('GET', url);
+    this.assertSameOrigin(response, 'GET', url);
     const body = await this.readJson(response, 'GET', url);
     const username = (body as { username?: unknown }).username;
     // NOTE: Verdaccio 6 returns 200 with `{}` for an anonymous or unrecognised
@@ -152,7 +153,13 @@ export class RegistryClient {
     try {
       packument = await this.packument(name, { corgi: true });
     } catch (error) {
-      if (error instanceof RegistryError && error.kind === 'not-found') return 'missing';
+      if (error instanceof RegistryError && error.kind === 'not-found') {
+        // A 404 from another origin, reached without the credential, proves nothing.
+        if (!isSameOrigin(error.url, this.origin)) {
+          throw new RegistryError({ kind: 'redirected', method: 'GET', url: error.url, from: `${this.registry}${escapePackageName(name)}`, status: 404, attempts: error.attempts });
+        }
+        return 'missing';
+      }
       throw error;
     }
     // NOTE: GitHub Packages may respond differently for a package that does
@@ -235,6 +242,13 @@ export class RegistryClient {
       await sleep(delay);
       delay = Math.min(this.retry.maxDelayMs, delay * this.retry.factor);
     }
+  }
+
+  /** Throw a `redirected` error when a redirect took the request away from the registry's origin. */
+  private assertSameOrigin(response: FetchResponse, method: string, url: string): void {
+    const finalUrl = typeof response.url === 'string' && response.url !== '' ? response.url : url;
+    if (isSameOrigin(finalUrl, this.origin)) return;
+    throw new RegistryError({ kind: 'redirected', method, url: finalUrl, from: url, status: response.status, attempts: 1 });
   }
 
   private async readJson(response: FetchResponse, method: string, url: string): Promise<unknown> {

@@ -26,7 +26,12 @@ export type RegistryErrorKind =
   /** Downloaded bytes do not match the expected integrity. */
   | 'integrity-mismatch'
   /** A 2xx response whose body is not what the request needs. */
-  | 'invalid-response';
+  | 'invalid-response'
+  /**
+   * A redirect took the request to another origin, where the credential is
+   * not sent, so the response (no user, 404) says nothing about the credential.
+   */
+  | 'redirected';
 
 export interface RegistryErrorDetails {
   kind: RegistryErrorKind;
@@ -39,6 +44,8 @@ export interface RegistryErrorDetails {
   registryMessage?: string;
   /** Requests made, counting retries. */
   attempts: number;
+  /** For `redirected`: the URL the request was sent to before the redirect. */
+  from?: string;
 }
 
 /** A failed registry request. Its message and fields are already redacted. */
@@ -50,6 +57,7 @@ export class RegistryError extends Error {
   readonly code?: string;
   readonly registryMessage?: string;
   readonly attempts: number;
+  readonly from?: string;
 
   constructor(details: RegistryErrorDetails, message?: string) {
     super(redact(message ?? describe(details)));
@@ -61,6 +69,7 @@ export class RegistryError extends Error {
     this.code = details.code;
     this.registryMessage = details.registryMessage === undefined ? undefined : redact(details.registryMessage);
     this.attempts = details.attempts;
+    this.from = details.from === undefined ? undefined : redact(details.from);
   }
 
   /** True for failures that may pass on a retry: 5xx, 429, network errors and timeouts. */
@@ -78,6 +87,7 @@ export class RegistryError extends Error {
       code: this.code,
       registryMessage: this.registryMessage,
       attempts: this.attempts,
+      from: this.from,
       message: this.message,
     };
   }
@@ -115,6 +125,8 @@ function describe(details: RegistryErrorDetails): string {
       return `${request}: downloaded bytes do not match the expected integrity${said}`;
     case 'invalid-response':
       return `${request}: unexpected response${said}`;
+    case 'redirected':
+      return `${details.method} ${details.from ?? details.url} was redirected to another origin, "${details.url}", where the credential is not sent, so its answer${details.status ? ` (HTTP ${details.status})` : ''} does not speak for the credential`;
     case 'otp-required':
       return `${request} failed with HTTP ${details.status ?? 401}: the registry requires a one-time password (EOTP)${said}`;
     default:

@@ -95,7 +95,11 @@ interface JsonReport {
 }
 
 function parse(run: CliRun): JsonReport {
-  return JSON.parse(run.stdout) as JsonReport;
+  try {
+    return JSON.parse(run.stdout) as JsonReport;
+  } catch (error) {
+    throw new Error(`stdout is not JSON (status ${run.status}): ${String(error)}\nstderr: ${run.stderr}`);
+  }
 }
 
 function ruleIds(report: JsonReport, index = 0): string[] {
@@ -406,7 +410,11 @@ test('doctor needs npm 11.5.1 for trusted publishing', async () => {
 test('doctor rejects a path that is no folder', async () => {
   const run = await doctor(['no-such-folder'], root);
   assert.equal(run.status, 2);
-  assert.match(run.stderr, /"no-such-folder" is not a folder/);
+  assert.equal(run.stderr, 'pubguard: doctor: "no-such-folder" does not exist; give package folders, such as "." or "packages/backend"\n');
+  const folder = project('a-file', { 'package.json': manifest('doctor-a-file'), 'index.js': '1;\n' });
+  const file = await doctor(['index.js'], folder);
+  assert.equal(file.status, 2);
+  assert.equal(file.stderr, 'pubguard: doctor: "index.js" is not a folder; give package folders, such as "." or "packages/backend"\n');
 });
 
 test('doctor rejects a bad --format', async () => {
@@ -469,8 +477,12 @@ test('doctor drops the token on a foreign redirect', async () => {
     const folder = project('redirect', { 'package.json': manifest('doctor-redirect'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
     const before = proxy.foreign.requests.length;
     const run = await doctor(['--format', 'json'], folder);
-    assert.equal(run.status, 0, run.stdout);
-    assert.equal(parse(run).packages[0]!.live.whoami, 'alice');
+    // The other origin answers 404 without the token, which proves nothing about the version.
+    assert.equal(run.status, 1, run.stdout);
+    const entry = parse(run).packages[0]!;
+    assert.equal(entry.live.whoami, 'alice');
+    assert.equal(entry.live.versionExists, 'unknown');
+    assert.deepEqual(ruleIds(parse(run)), ['version-check-failed']);
     const foreign = proxy.foreign.requests.slice(before);
     assert.equal(foreign.length, 1);
     assert.equal(foreign[0]?.authorization, undefined);
@@ -478,4 +490,104 @@ test('doctor drops the token on a foreign redirect', async () => {
   } finally {
     proxy.clearFaults();
   }
+});
+
+test('doctor names the config line for every workspace', async () => {
+  // npm's loader exports what it read as npm_config_* variables; the second
+  // package must still see the registry come from the file, not a variable.
+  const repo = project('workspace-sources', {
+    'package.json': JSON.stringify({ name: 'ws-sources-root', version: '1.0.0', private: true, workspaces: ['packages/*'] }),
+    '.npmrc': registry.npmrc(aliceToken),
+    'packages/a/package.json': manifest('doctor-sources-a'),
+    'packages/a/index.js': '1;\n',
+    'packages/b/package.json': manifest('doctor-sources-b'),
+    'packages/b/index.js': '1;\n',
+  });
+  const run = await doctor(['--format', 'json', '--offline'], repo);
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.deepEqual(
+    parse(run).packages.map((entry) => [entry.path, entry.registry.source, entry.credential.source]).sort(),
+    [
+      ['packages/a', '.npmrc:1', '.npmrc:2'],
+      ['packages/b', '.npmrc:1', '.npmrc:2'],
+    ],
+  );
+});
+
+test('doctor tells a whoami redirect from a rejected token', async () => {
+  proxy.addFault({ method: 'GET', path: '/-/whoami', fault: { kind: 'redirect', status: 302 } });
+  try {
+    const folder = project('whoami-redirect', { 'package.json': manifest('doctor-whoami-redirect'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
+    const before = proxy.foreign.requests.length;
+    const run = await doctor(['--format', 'json'], folder);
+    assert.equal(run.status, 1, run.stdout);
+    const entry = parse(run).packages[0]!;
+    assert.deepEqual(ruleIds(parse(run)), ['registry-redirected']);
+    assert.equal(entry.live.whoami, null);
+    assert.match(entry.findings[0]!.message, new RegExp(`redirected to another origin, "${proxy.foreign.url}-/whoami"`));
+    assert.deepEqual(
+      proxy.foreign.requests.slice(before).map((request) => [request.path, request.authorization]),
+      [['/-/whoami', undefined]],
+    );
+    const text = await doctor([], folder);
+    assert.match(text.stdout, /whoami +unknown: redirected to another origin/);
+    assertNoToken(run, aliceToken);
+    assertNoToken(text, aliceToken);
+  } finally {
+    proxy.clearFaults();
+  }
+});
+
+test('doctor shows no whoami when the ping gets 5xx', async () => {
+  proxy.addFault({ method: 'GET', path: '/-/ping', fault: { kind: 'status', status: 503 } });
+  try {
+    const folder = project('ping-5xx', { 'package.json': manifest('doctor-ping-5xx'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
+    const json = await doctor(['--format', 'json'], folder);
+    assert.equal(json.status, 1);
+    assert.equal(parse(json).packages[0]!.live.pingStatus, 503);
+    const text = await doctor([], folder);
+    assert.equal(text.status, 1);
+    assert.match(text.stdout, /reachable +yes, but HTTP 503/);
+    assert.doesNotMatch(text.stdout, /whoami/);
+  } finally {
+    proxy.clearFaults();
+  }
+});
+
+test('doctor reports a broken package.json found without paths', async () => {
+  const folder = project('broken-json', { 'package.json': '{"name": "doctor-broken", "version": ', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor(['--format', 'json', '--offline'], folder);
+  assert.equal(run.status, 1, run.stderr);
+  const report = parse(run);
+  assert.deepEqual(ruleIds(report), ['package-json-unreadable']);
+  assert.match(report.packages[0]!.findings[0]!.message, /^"package\.json" is not valid JSON \(/);
+});
+
+test('doctor reports a package without a name found without paths', async () => {
+  const folder = project('no-name', { 'package.json': JSON.stringify({ version: '1.0.0' }), 'index.js': '1;\n', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor(['--format', 'json', '--offline'], folder);
+  assert.equal(run.status, 1, run.stderr);
+  assert.deepEqual(ruleIds(parse(run)), ['package-name-missing']);
+});
+
+test('doctor flags a private package found without paths', async () => {
+  const folder = project('private-here', { 'package.json': manifest('doctor-private-here', '1.0.0', { private: true }), 'index.js': '1;\n', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor(['--format', 'json', '--offline'], folder);
+  assert.equal(run.status, 1, run.stdout + run.stderr);
+  assert.deepEqual(ruleIds(parse(run)), ['package-private']);
+});
+
+test('doctor sends the Yarn 2+ token from .yarnrc.yml', async () => {
+  const folder = project('yarn-berry', {
+    'package.json': manifest('doctor-yarn-berry', '1.0.0', { packageManager: 'yarn@4.1.0' }),
+    'index.js': '1;\n',
+    'yarn.lock': '',
+    '.yarnrc.yml': `npmRegistryServer: "${registry.url}"\nnpmAuthToken: "\${DOCTOR_YARN_TOKEN}"\n`,
+  });
+  const run = await doctor(['--format', 'json'], folder, { DOCTOR_YARN_TOKEN: aliceToken });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const entry = parse(run).packages[0]!;
+  assert.equal(entry.credential.source, '.yarnrc.yml:2');
+  assert.equal(entry.live.whoami, 'alice');
+  assertNoToken(run, aliceToken);
 });

@@ -286,3 +286,30 @@ test('https registry token never goes to http', async () => {
   await client.downloadTarball(`${proxy.url}${new URL(packument.versions['1.0.0']?.dist?.tarball ?? '').pathname.slice(1)}`, packument.versions['1.0.0']?.dist?.integrity ?? '');
   assert.equal(proxy.requests[before]?.hadAuthorization, false);
 });
+
+test('whoami answered by another origin is not read as no user', async () => {
+  // The other origin gets no token, so its empty answer says nothing about the credential.
+  proxy.addFault({ method: 'GET', path: '/-/whoami', times: 1, fault: { kind: 'redirect', status: 302 } });
+  try {
+    await rejectsWith(clientFor(proxy.url, aliceToken).whoami(), (error) => {
+      assert.equal(error.kind, 'redirected');
+      assert.equal(error.url, `${proxy.foreign.url}-/whoami`);
+      assert.match(error.message, /redirected to another origin/);
+    });
+  } finally {
+    proxy.clearFaults();
+  }
+});
+
+test('versionExists does not read a 404 from another origin as missing', async () => {
+  // client-demo exists, but the other origin is asked for a name that does not: its 404 proves nothing here.
+  proxy.addFault({ method: 'GET', path: '/client-nowhere', times: 1, fault: { kind: 'redirect', status: 302 } });
+  try {
+    await rejectsWith(clientFor(proxy.url, aliceToken).versionExists('client-nowhere', '1.0.0'), (error) => {
+      assert.equal(error.kind, 'redirected');
+      assert.equal(error.status, 404);
+    });
+  } finally {
+    proxy.clearFaults();
+  }
+});
