@@ -103,13 +103,26 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   };
 }
 
-// Two walkers can reach one place (a reusable workflow through two callers); report it once.
+// Two walkers can reach one place: a composite action used by two steps, or a
+// reusable workflow called twice. Report it once, with every caller as a
+// related location, and suppressed only when every occurrence is.
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((finding) => {
+  const byKey = new Map<string, Finding>();
+  for (const finding of findings) {
     const key = `${finding.ruleId}\u0000${finding.file}\u0000${finding.line}\u0000${finding.column}\u0000${finding.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, finding);
+      continue;
+    }
+    for (const location of finding.related) {
+      const known = first.related.some((other) => other.file === location.file && other.line === location.line && other.column === location.column);
+      if (!known) first.related.push(location);
+    }
+    if (first.suppressed && !finding.suppressed) {
+      first.suppressed = false;
+      delete first.suppressedBy;
+    }
+  }
+  return [...byKey.values()];
 }
