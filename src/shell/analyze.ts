@@ -14,6 +14,7 @@ import { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPu
 import { detectConfigSet, printedContent, writtenFileKind } from './effects.js';
 import { loadBashParser, maskExpressions, parseMasked } from './parser.js';
 import { resolvePath } from './paths.js';
+import { attachPipestatusReads, existenceChecks, redirectWrites, type CommandExtra, type WalkFacts } from './post-walk.js';
 import { copyTree, type SyntaxNode as Node } from './syntax.js';
 import {
   bodyAfterKeyword,
@@ -37,14 +38,12 @@ import {
 import type {
   Assignment,
   ConfigSet,
-  ExistenceCheck,
   ExportedVariable,
   FailureHandler,
   FailureOutcome,
   FileWrite,
   OptionChange,
   Pipeline,
-  PipestatusRead,
   PublishCommand,
   Redirect,
   RegistryQuery,
@@ -125,14 +124,6 @@ interface IoFrame {
   stdin: Segment[] | null;
 }
 
-interface CommandExtra {
-  stdin: Segment[] | null;
-  stdoutTarget: Redirect | null;
-  pipestatusReads: Array<{ span: Span; index: string | null }>;
-  node: Node;
-}
-
-const NOT_FOUND_PATTERN = /E404|\b404\b|not found|notfound/i;
 
 class ScriptWalker {
   private readonly commands: SimpleCommand[] = [];
@@ -172,7 +163,8 @@ class ScriptWalker {
   }
 
   result(expressions: ScriptAnalysis['expressions']): ScriptAnalysis {
-    const pipestatus = this.attachPipestatusReads();
+    const facts: WalkFacts = { script: this.script, commands: this.commands, extras: this.extras, pipelines: this.pipelines, queries: this.queries };
+    const pipestatus = attachPipestatusReads(facts);
     for (const pipeline of this.pipelines) pipeline.pipestatusReads = pipestatus.get(pipeline.id) ?? [];
     return {
       script: this.script,
@@ -182,12 +174,12 @@ class ScriptWalker {
       commands: this.commands,
       pipelines: this.pipelines,
       optionChanges: this.optionChanges,
-      writes: [...this.redirectWrites(), ...this.teeWrites].sort((a, b) => a.span.start - b.span.start),
+      writes: [...redirectWrites(facts), ...this.teeWrites].sort((a, b) => a.span.start - b.span.start),
       exports: this.exports,
       configSets: this.configSets,
       publishes: this.publishes,
       queries: this.queries,
-      existenceChecks: this.existenceChecks(),
+      existenceChecks: existenceChecks(facts),
       syntaxErrors: this.syntaxErrors,
       incomplete: null,
     };
@@ -933,118 +925,6 @@ class ScriptWalker {
         cwd: command.cwd,
       });
     }
-  }
-
-  // One write per file redirect: the text of every command whose stdout ends there.
-  private redirectWrites(): FileWrite[] {
-    const byRedirect = new Map<Redirect, number[]>();
-    this.commands.forEach((command, id) => {
-      const target = this.extras[id]!.stdoutTarget;
-      if (target) byRedirect.set(target, [...(byRedirect.get(target) ?? []), id]);
-    });
-
-    const writes: FileWrite[] = [];
-    for (const [redirect, ids] of byRedirect) {
-      const target = redirect.target!;
-      const first = this.commands[ids[0]!]!;
-      let content: Segment[] | null = [];
-      for (const id of ids) {
-        const printed = printedContent(this.commands[id]!.argv, this.extras[id]!.stdin);
-        if (printed === null) {
-          content = null;
-          break;
-        }
-        content.push(...printed);
-      }
-      writes.push({
-        kind: writtenFileKind(target),
-        target,
-        path: resolvePath(target, first.cwd),
-        append: redirect.operator === '>>' || redirect.operator === '&>>',
-        via: 'redirect',
-        content: content === null ? null : mergeLiterals(content),
-        span: { start: Math.min(first.span.start, redirect.span.start), end: Math.max(first.span.end, redirect.span.end) },
-        command: first.id,
-        cwd: first.cwd,
-      });
-    }
-    return writes;
-  }
-
-  // Attaches each `${PIPESTATUS[…]}` read to the latest pipeline of two or more commands before it.
-  private attachPipestatusReads(): Map<number, PipestatusRead[]> {
-    const reads = new Map<number, PipestatusRead[]>();
-    for (const command of this.commands) {
-      const found = this.extras[command.id]!.pipestatusReads;
-      if (found.length === 0) continue;
-      const pipeline = this.latestPipelineBefore(command);
-      if (!pipeline) continue;
-      const lastId = Math.max(...pipeline.elementCommands.flat());
-      // Fresh when this is the first command after the pipeline.
-      // NOTE: commands are counted in source order, so a skipped `|| exit 1`
-      // between the pipeline and the read makes a read that is fresh at run time look stale.
-      const fresh = command.id === lastId + 1;
-      for (const read of found) {
-        reads.set(pipeline.id, [...(reads.get(pipeline.id) ?? []), { span: read.span, index: read.index, fresh, command: command.id }]);
-      }
-    }
-    return reads;
-  }
-
-  private latestPipelineBefore(command: SimpleCommand): Pipeline | null {
-    let best: Pipeline | null = null;
-    for (const pipeline of this.pipelines) {
-      if (pipeline.elements.length < 2) continue;
-      const ids = pipeline.elementCommands.flat();
-      if (ids.length === 0 || ids.includes(command.id)) continue;
-      if (Math.max(...ids) >= command.id) continue;
-      if (!best || Math.max(...ids) > Math.max(...best.elementCommands.flat())) best = pipeline;
-    }
-    return best;
-  }
-
-  private existenceChecks(): ExistenceCheck[] {
-    const checks: ExistenceCheck[] = [];
-    for (const [id, query] of this.queries) {
-      if (query.kind !== 'view') continue;
-      if (!query.versioned && query.field !== 'version' && query.field !== 'versions') continue;
-      const command = this.commands[id]!;
-      const pipeline = this.pipelines[command.pipeline.id]!;
-      // `if npm view … | grep -q …` decides on the pipeline's status, whichever command it carries.
-      const statusTest = pipeline.statusTest && pipeline.statusTest.kind !== 'and' ? pipeline.statusTest : null;
-      const capture = command.stdout === 'captured' ? this.captureSpan(command) : null;
-      const stderrDiscarded = command.stderr === 'null' ? this.discardRedirect(command) : null;
-      if (!statusTest && !capture) continue;
-      // NOTE: a heuristic. npm's error must reach a pipe, capture or file, and
-      // a test for E404 must follow on the same line or the next three.
-      const nearby = this.script.slice(command.span.start).split('\n').slice(0, 4).join('\n');
-      const distinguishesNotFound = command.stderr !== 'null' && command.stderr !== 'inherited' && NOT_FOUND_PATTERN.test(nearby);
-      checks.push({ command: id, query, stderrDiscarded, statusTest, capture, distinguishesNotFound });
-    }
-    return checks;
-  }
-
-  private captureSpan(command: SimpleCommand): Span | null {
-    let node: Node | null = this.extras[command.id]!.node;
-    while (node && node.type !== 'command_substitution') node = node.parent;
-    return node ? spanOf(node) : null;
-  }
-
-  // The redirect that sends stderr to /dev/null; for `>/dev/null 2>&1` a span covering both.
-  private discardRedirect(command: SimpleCommand): Redirect | null {
-    const redirects = command.redirects;
-    for (let i = redirects.length - 1; i >= 0; i--) {
-      const redirect = redirects[i]!;
-      const target = redirect.target?.text;
-      if (target === '/dev/null' && (redirect.descriptor === 2 || redirect.operator.startsWith('&'))) return redirect;
-      if (redirect.operator === '>&' && redirect.descriptor === 2 && target === '1') {
-        const toNull = redirects.slice(0, i).reverse().find((earlier) => earlier.target?.text === '/dev/null' && (earlier.descriptor ?? 1) === 1);
-        if (!toNull) return redirect;
-        const span = { start: toNull.span.start, end: redirect.span.end };
-        return { operator: '>&', descriptor: 2, target: redirect.target, span };
-      }
-    }
-    return null;
   }
 
 }
