@@ -263,10 +263,10 @@ class ScriptWalker {
     const right = node.namedChildren[node.namedChildren.length - 1];
     const operator = node.children.find((child) => child?.type === '&&' || child?.type === '||');
     if (!left || !right || !operator || left === right) return this.statements(statementChildren(node), sink);
-    this.listParts(left, operator, right, sink, (leftSink) => this.statement(left, leftSink));
+    this.listParts(operator, right, sink, (leftSink) => this.statement(left, leftSink));
   }
 
-  private listParts(left: Node, operator: Node, right: Node, sink: Sink, walkLeft: (leftSink: Sink) => void): void {
+  private listParts(operator: Node, right: Node, sink: Sink, walkLeft: (leftSink: Sink) => void): void {
     const operatorSpan = spanOf(operator);
     const rightSpan = spanOf(right);
     let leftSink: Sink;
@@ -313,7 +313,7 @@ class ScriptWalker {
       return this.registerPipeline(node, elements, operators, false, sink, null, null);
     }
     if (right && operator && (operator.type === '&&' || operator.type === '||')) {
-      return this.listParts(node, operator, right, sink, (leftSink) => this.redirected(node, leftSink));
+      return this.listParts(operator, right, sink, (leftSink) => this.redirected(node, leftSink));
     }
     this.redirected(node, sink);
   }

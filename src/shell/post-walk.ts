@@ -32,10 +32,10 @@ const NOT_FOUND_PATTERN = /E404|\b404\b|not found|notfound/i;
 // One write per file redirect: the text of every command whose stdout ends there.
 export function redirectWrites(facts: WalkFacts): FileWrite[] {
   const byRedirect = new Map<Redirect, number[]>();
-  facts.commands.forEach((command, id) => {
-    const target = facts.extras[id]!.stdoutTarget;
-    if (target) byRedirect.set(target, [...(byRedirect.get(target) ?? []), id]);
-  });
+  for (const command of facts.commands) {
+    const target = facts.extras[command.id]!.stdoutTarget;
+    if (target) byRedirect.set(target, [...(byRedirect.get(target) ?? []), command.id]);
+  }
 
   const writes: FileWrite[] = [];
   for (const [redirect, ids] of byRedirect) {
