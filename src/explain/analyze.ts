@@ -74,13 +74,15 @@ function shellHasPipefail(shell: LogLine | null): boolean | null {
   return null;
 }
 
-function stepName(raw: RawStep): string {
+// Output before a job's first step header is what GitHub shows as "Set up job"; plain tool output has no steps.
+function stepName(raw: RawStep, isCiLog: boolean): string {
   if (raw.name) return raw.name;
   const first = raw.script[0]?.text.trim() ?? raw.header?.text.slice('##[group]Run '.length).trim();
-  return first || '(output outside any step)';
+  if (first) return first;
+  return isCiLog ? 'Set up job' : '(output outside any step)';
 }
 
-async function buildStepContexts(steps: RawStep[]): Promise<StepContext[]> {
+async function buildStepContexts(steps: RawStep[], isCiLogFile: Map<string, boolean>): Promise<StepContext[]> {
   const contexts: StepContext[] = [];
   for (const [index, raw] of steps.entries()) {
     const pipefail = shellHasPipefail(raw.shell);
@@ -89,10 +91,10 @@ async function buildStepContexts(steps: RawStep[]): Promise<StepContext[]> {
     contexts.push({
       raw,
       index,
-      name: stepName(raw),
+      name: stepName(raw, isCiLogFile.get(raw.file) ?? false),
       pipefail: script.pipefailLine ? true : pipefail,
       script,
-      publishes: raw.announced.length > 0 || raw.published.length > 0 || script.commands.some((command) => command.isPublish) || (raw.script.length === 0 && isPublishCommand(stepName(raw).split(/\s+/))),
+      publishes: raw.announced.length > 0 || raw.published.length > 0 || script.commands.some((command) => command.isPublish) || (raw.script.length === 0 && isPublishCommand(stepName(raw, isCiLogFile.get(raw.file) ?? false).split(/\s+/))),
       laterStepRan: laterInJob,
     });
   }
@@ -132,7 +134,7 @@ const CONSEQUENCE_SIGNATURES = new Set(['http-404-get', 'no-matching-version']);
 /** Build the report from what the collector kept. */
 export async function analyzeCollected(collector: LogCollector): Promise<ExplainReport> {
   const isCiLogFile = new Map(collector.inputs.map((input) => [input.file, input.format !== 'plain']));
-  const contexts = await buildStepContexts(collector.steps);
+  const contexts = await buildStepContexts(collector.steps, isCiLogFile);
 
   const published: ExplainPublished[] = [];
   const publishedIndexes = new Map<StepContext, number[]>();

@@ -42,7 +42,7 @@ export function renderExplainMarkdown(report: ExplainReport, options: MarkdownOp
   head.push(`**${cell(report.summary.headline)}**`, '');
 
   const sections: string[] = [];
-  const steps = report.steps.filter((step) => step.failures.length > 0 || step.published.length > 0 || step.ciStatus === 'failed');
+  const steps = report.steps.filter((step) => step.evidence.length > 0 && (step.failures.length > 0 || step.published.length > 0 || step.ciStatus === 'failed'));
   if (steps.length > 0) {
     const rows = ['### Steps', '', '| step | shell | CI showed | really | evidence |', '| --- | --- | --- | --- | --- |'];
     for (const step of steps) {
@@ -62,7 +62,7 @@ export function renderExplainMarkdown(report: ExplainReport, options: MarkdownOp
   report.failures.forEach((failure, index) => {
     const lines = [`### Failure ${index}: ${cell(describeFailure(failure))}`, ''];
     lines.push(`- step: ${code(failure.step ?? 'unknown')}${failure.job ? ` in job ${code(failure.job)}` : ''}`);
-    lines.push(`- ${describeMasking(failure)}`);
+    lines.push(`- ${describeMasking(failure, report.steps.find((step) => step.failures.includes(index)))}`);
     if (failure.signature) lines.push(`- signature: ${code(failure.signature)}`);
     if (failure.consequenceOf !== null) lines.push(`- consequence of failure ${failure.consequenceOf}, not a separate cause`);
     lines.push('', '**Evidence**', '', ...failure.evidence.map(evidenceLine), '', '**Causes, most likely first**', '');

@@ -28,7 +28,8 @@ const MASK_WORDS: Record<string, string> = {
 };
 
 /** Describe in words what hid a failure. */
-export function describeMasking(failure: ExplainFailure): string {
+export function describeMasking(failure: ExplainFailure, step?: ExplainStep): string {
+  if (!failure.masked && step?.ciStatus === 'unknown') return 'the input has no CI status to compare with';
   if (!failure.masked) return 'not hidden: the CI showed it';
   return `hidden by ${failure.maskedBy ? MASK_WORDS[failure.maskedBy] : 'an unknown construct'}`;
 }
@@ -55,7 +56,8 @@ export function renderExplainText(report: ExplainReport): string {
   out.push(`pubguard explain: ${report.summary.headline}`);
   out.push('');
 
-  const interesting = report.steps.filter((step) => step.failures.length > 0 || step.published.length > 0 || step.ciStatus === 'failed');
+  // Plain tool output has no steps to show: its only "step" has no header or status line.
+  const interesting = report.steps.filter((step) => step.evidence.length > 0 && (step.failures.length > 0 || step.published.length > 0 || step.ciStatus === 'failed'));
   if (interesting.length > 0) {
     out.push('steps:');
     for (const step of interesting) out.push(stepLine(step));
@@ -74,7 +76,8 @@ export function renderExplainText(report: ExplainReport): string {
     const key = failure.evidence.find((evidence) => /\d{3} |YN\d|ERR|error/.test(evidence.text)) ?? failure.evidence[0];
     const signature = failure.signature ? ` [${failure.signature}]` : '';
     out.push(`${key ? `${at(key)}: ` : ''}error: failure ${index}: ${describeFailure(failure)}${signature}`);
-    out.push(`  step: "${failure.step ?? 'unknown'}"${failure.job ? ` in job "${failure.job}"` : ''}; ${describeMasking(failure)}`);
+    const step = report.steps.find((candidate) => candidate.failures.includes(index));
+    out.push(`  step: "${failure.step ?? 'unknown'}"${failure.job ? ` in job "${failure.job}"` : ''}; ${describeMasking(failure, step)}`);
     if (failure.consequenceOf !== null) out.push(`  consequence of failure ${failure.consequenceOf}, not a separate cause`);
     out.push('  evidence:');
     for (const evidence of failure.evidence) out.push(`    ${at(evidence)}: ${evidence.text}`);
