@@ -198,17 +198,24 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
     localPrefix: resolution.localPrefix === null ? null : displayPath(cwd, resolution.localPrefix),
     live,
     tarball: tarballResult.tarball,
-    // Errors first, in the order the checks ran, so the first line is the cause.
     findings: sortBySeverity(findings),
     verdict: findings.some((finding) => finding.severity === 'error') ? 'would-fail' : 'ok',
   };
 }
 
+/** Sort errors first and, within a severity, certain causes before likely ones, so the first error is the cause to fix first. */
 function sortBySeverity(findings: Finding[]): Finding[] {
   const rank = { error: 0, warning: 1, info: 2 } as const;
+  const certainty = { high: 0, medium: 1, low: 2 } as const;
   return findings
     .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => rank[a.finding.severity] - rank[b.finding.severity] || a.index - b.index || compareFindings(a.finding, b.finding))
+    .sort(
+      (a, b) =>
+        rank[a.finding.severity] - rank[b.finding.severity] ||
+        certainty[a.finding.confidence] - certainty[b.finding.confidence] ||
+        a.index - b.index ||
+        compareFindings(a.finding, b.finding),
+    )
     .map((entry) => entry.finding);
 }
 

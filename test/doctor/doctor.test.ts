@@ -591,3 +591,20 @@ test('doctor sends the Yarn 2+ token from .yarnrc.yml', async () => {
   assert.equal(entry.live.whoami, 'alice');
   assertNoToken(run, aliceToken);
 });
+
+test('doctor puts a certain cause before a likely one', async () => {
+  // The fine-grained token is rejected for sure; the scope and owner mismatch is medium confidence.
+  const folder = project('github-two-causes', {
+    'package.json': manifest('@someone/pkg', '1.0.0', { repository: 'https://github.com/other-org/pkg.git' }),
+    'index.js': '1;\n',
+    '.npmrc': '@someone:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${GH_PAT}\n',
+  });
+  const token = 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123';
+  const run = await doctor(['--offline', '--format', 'json'], folder, { GH_PAT: token });
+  assert.equal(run.status, 1);
+  assert.deepEqual(ruleIds(parse(run)), ['github-packages-fine-grained-token', 'github-packages-scope-owner-mismatch']);
+  const text = await doctor(['--offline'], folder, { GH_PAT: token });
+  assert.match(text.stdout, /verdict: publish would fail: the token for "https:\/\/npm\.pkg\.github\.com\/" is a fine-grained personal access token/);
+  assertNoToken(run, token);
+  assertNoToken(text, token);
+});
