@@ -6,8 +6,9 @@
  *
  * Decisions:
  * - `npm publish --help` (or `-h`, `-?`) prints usage and publishes nothing,
- *   so it is not a publish; `--dry-run` is a publish with `dryRun: true`
- *   and rules decide whether it matters.
+ *   so it is not a publish.
+ * - `--dry-run` is a publish with `dryRun: true`, and rules decide whether
+ *   it matters.
  * - `npm run <script>`, `pnpm <script>` and `yarn <script>` count when the
  *   package.json script publishes (asked through a callback).
  */
@@ -41,7 +42,7 @@ const WRAPPERS: Record<string, { valueFlags: ReadonlySet<string>; skipsAssignmen
   corepack: { valueFlags: new Set() },
 };
 
-/** The words after wrappers such as `sudo -E`, `env A=b`, `time` and `timeout 5m`. */
+/** Returns the words after wrappers such as `sudo -E`, `env A=b`, `time` and `timeout 5m`. */
 export function stripWrappers(words: Word[]): Word[] {
   let rest = words;
   for (let guard = 0; guard < 8 && rest.length > 0; guard++) {

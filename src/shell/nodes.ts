@@ -52,11 +52,21 @@ export function conditionBeforeThen(node: Node): Node[] {
 
 // The elements of a pipeline, with the nested pipelines the grammar builds after a heredoc flattened.
 export function flattenPipeline(node: Node): Node[] {
-  return node.namedChildren.flatMap((child) => (child.type === 'pipeline' ? flattenPipeline(child) : child.type === 'comment' ? [] : [child]));
+  const elements: Node[] = [];
+  for (const child of node.namedChildren) {
+    if (child.type === 'pipeline') elements.push(...flattenPipeline(child));
+    else if (child.type !== 'comment') elements.push(child);
+  }
+  return elements;
 }
 
 export function collectPipeOperators(node: Node): Node[] {
-  return node.children.flatMap((child) => (child.type === 'pipeline' ? collectPipeOperators(child) : child.type === '|' || child.type === '|&' ? [child] : []));
+  const operators: Node[] = [];
+  for (const child of node.children) {
+    if (child.type === 'pipeline') operators.push(...collectPipeOperators(child));
+    else if (child.type === '|' || child.type === '|&') operators.push(child);
+  }
+  return operators;
 }
 
 export function unwrapNegation(node: Node): Node {

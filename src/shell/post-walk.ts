@@ -10,7 +10,7 @@ import { spanOf } from './nodes.js';
 import type { ExistenceCheck, FileWrite, Pipeline, PipestatusRead, Redirect, RegistryQuery, Segment, SimpleCommand, Span } from './types.js';
 import { mergeLiterals } from './words.js';
 
-/** What the walk keeps about a command beyond `SimpleCommand`. */
+/** The walk's private facts about a command, beyond `SimpleCommand`. */
 export interface CommandExtra {
   stdin: Segment[] | null;
   stdoutTarget: Redirect | null;
