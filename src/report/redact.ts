@@ -59,8 +59,11 @@ const SHAPES: Array<[RegExp, (match: string, ...groups: string[]) => string]> = 
   // npm configuration credentials, with or without a nerf-darted registry prefix.
   [
     /(_authToken|_auth|_password|npmAuthToken|npmAuthIdent|NODE_AUTH_TOKEN|NPM_TOKEN|YARN_NPM_AUTH_TOKEN)(\s*[=:]\s*)(\\?"?)(\$\{\{[^}]*\}\}|[^\s"'`\\]+)/gi,
-    (match, key: string, sep: string, quote: string, value: string) =>
-      isNonSecretValue(value) ? match : `${key}${sep}${quote}${REDACTED}`,
+    (match, key: string, sep: string, quote: string, value: string) => {
+      // Sentence punctuation after a value belongs to the message, not to the credential.
+      const core = value.replace(/[.,;:)\]>]+$/, '');
+      return isNonSecretValue(core) ? match : `${key}${sep}${quote}${REDACTED}${value.slice(core.length)}`;
+    },
   ],
   [
     /\b(authorization)(\s*[:=]\s*)(bearer|basic|token)\s+([^\s"',]+)/gi,

@@ -49,3 +49,8 @@ test('redact: JSON escapes survive', () => {
 test('redact: variable reference inside backticks is kept', () => {
   assert.equal(redact('`//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}`'), '`//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}`');
 });
+
+test('redact: sentence punctuation after a value', () => {
+  assert.equal(redact('npm read _authToken=${NODE_AUTH_TOKEN}.'), 'npm read _authToken=${NODE_AUTH_TOKEN}.');
+  assert.equal(redact('npm read _authToken=abcdefgh12345678.'), 'npm read _authToken=***.');
+});
