@@ -24,12 +24,19 @@ import type {
   Workflow,
 } from '../workflow/model.js';
 import { spanOfNode, type SourceFile, type Span } from '../workflow/source.js';
-import { getNode } from '../workflow/yaml-nodes.js';
+import { getNode, spanWithinValue } from '../workflow/yaml-nodes.js';
 import type { Rule } from './types.js';
 
 /** A range of a run script (offsets into `script.text`, end exclusive). */
 export interface ScriptRange {
   script: RunScript;
+  start: number;
+  end: number;
+}
+
+/** A range of a `Value`'s text (offsets into `value.text`, end exclusive), such as one expression. */
+export interface ValueRange {
+  value: Value<unknown>;
   start: number;
   end: number;
 }
@@ -43,9 +50,10 @@ export interface NodeInFile {
 /**
  * A place a finding can point at. A `Step` points at its `name:` (else its
  * `uses:` or `run:` line); a `Job` at its id; a `RunScript` at its `run:`
- * value; a `Value` at the value; a `Span` is taken as is.
+ * value; a `Value` at the value; a `ValueRange` at part of a value (one
+ * `${{ … }}` of a `with:` input); a `Span` is taken as is.
  */
-export type Anchor = Span | Value<unknown> | Step | Job | RunScript | ScriptRange | NodeInFile;
+export type Anchor = Span | Value<unknown> | Step | Job | RunScript | ScriptRange | ValueRange | NodeInFile;
 
 export interface FindingInput {
   at: Anchor;
@@ -184,6 +192,9 @@ function findSuppression(repository: Repository, finding: Finding, step: Step | 
 function isScriptRange(at: Anchor): at is ScriptRange {
   return 'script' in at && 'start' in at;
 }
+function isValueRange(at: Anchor): at is ValueRange {
+  return 'value' in at && 'start' in at && !('isExpression' in at);
+}
 function isStep(at: Anchor): at is Step {
   return 'displayName' in at;
 }
@@ -212,6 +223,7 @@ export function stepLine(step: Step): Span {
 /** Convert an anchor to a location. */
 export function locate(at: Anchor): Location {
   if (isScriptRange(at)) return at.script.spanOf(at.start, at.end);
+  if (isValueRange(at)) return spanWithinValue(at.value, at.start, at.end);
   if (isStep(at)) return stepLine(at);
   if (isJob(at)) return at.idSpan;
   if (isRunScript(at)) return at.span;

@@ -6,4 +6,5 @@ export { findExpressions, isWholeExpression, readsSecret, type Expression, type 
 export { resolveShell, LINUX_DEFAULT_SHELL, type ResolvedShell, type ShellSource } from './shells.js';
 export { SourceFile, spanOfNode, mapScalarOffsets, type Span, type Position } from './source.js';
 export { parseNpmrc, expandWorkspaces } from './packages.js';
-export { getEntry, getNode, mapEntries, resolveNode, scalarValue, sequenceItems, stringAt, parseYaml } from './yaml-nodes.js';
+export { getEntry, getNode, mapEntries, resolveNode, scalarValue, sequenceItems, spanWithinValue, stringAt, parseYaml } from './yaml-nodes.js';
+export { analyzeStepRole, findPublishCommands, findReleaseCommands, findVerifyCommands, stepCreatesRelease, stepPublishes, type StepRole } from './publish-steps.js';

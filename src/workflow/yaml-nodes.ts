@@ -6,7 +6,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { findExpressions, isWholeExpression } from './expressions.js';
 import type { Value } from './model.js';
-import { spanOfNode, type SourceFile } from './source.js';
+import { mapScalarOffsets, spanOfNode, type SourceFile, type Span } from './source.js';
 
 /** Parse YAML keeping every node's range. Errors are in `document.errors`. */
 export function parseYaml(text: string): Document {
@@ -107,4 +107,16 @@ export function stringAt(document: Document, node: unknown, key: string): string
   const value = resolveNode(document, getNode(document, node, key));
   if (!isScalar(value) || value.value === null || value.value === undefined) return null;
   return String(value.value);
+}
+
+/**
+ * Map a range of a value's text (such as one `${{ … }}` expression, by its
+ * `start` and `end`) to its span in the file, through block indentation,
+ * folding and quoting.
+ */
+export function spanWithinValue(value: Value<unknown>, start: number, end: number): Span {
+  if (!isScalar(value.node)) return value.span;
+  const offsets = mapScalarOffsets(value.file, value.node, value.text);
+  const clamp = (offset: number) => offsets[Math.max(0, Math.min(offset, value.text.length))]!;
+  return value.file.spanOf(clamp(start), clamp(Math.max(start, end)));
 }

@@ -76,3 +76,14 @@ test('SourceFile positions and line text', () => {
   assert.equal(file.lineText(2), 'cd');
   assert.deepEqual(file.spanOf(3, 5), { file: 'a.yml', line: 2, column: 1, endLine: 2, endColumn: 3 });
 });
+
+test('spanWithinValue maps an expression inside a quoted value', async () => {
+  const { scalarValue, spanWithinValue } = await import('../../src/workflow/yaml-nodes.js');
+  const text = 'with:\n  token: "Bearer ${{ secrets.NPM_TOKEN }}"\n';
+  const file = new SourceFile('w.yml', text);
+  const document = parseYaml(text);
+  const value = scalarValue(file, document, getNode(document, getNode(document, document.contents, 'with'), 'token'))!;
+  const [expression] = value.expressions;
+  assert.equal(value.text.slice(expression!.start, expression!.end), '${{ secrets.NPM_TOKEN }}');
+  assert.deepEqual(spanWithinValue(value, expression!.start, expression!.end), { file: 'w.yml', line: 2, column: 18, endLine: 2, endColumn: 42 });
+});
