@@ -8,7 +8,6 @@
  * waiting.
  */
 export { analyzeScript, analyzeScriptSync, type AnalyzeOptions, type ScriptLookup } from './analyze.js';
-export { classifyHandler } from './nodes.js';
 export { detectPublishCommand, detectRegistryQuery, stripWrappers, type ScriptPublishLookup } from './commands.js';
 export { detectConfigSet, parseGithubEnvContent, printedContent, writtenFileKind, type GithubEnvEntry } from './effects.js';
 export {
