@@ -118,10 +118,11 @@ export interface FailureHandler {
  * - `lost-in-pipeline`: it is not the last command of a pipeline and
  *   pipefail is off, so the pipeline's status is another command's;
  * - `ignored`: nothing looks at the status (errexit is off, a command inside
- *   a condition that is not the tested one, the left side of `&&` outside a
- *   test, a background job, a substitution whose status is dropped);
- * - `unknown`: the status leaves through a function or subshell whose caller
- *   decides.
+ *   a condition that is not the tested one, `! cmd` on its own, the left side
+ *   of `&&` outside a test, a background job, a substitution whose status is
+ *   dropped);
+ * - `unknown`: the status is a function's return value, which its caller
+ *   decides about.
  */
 export type FailureOutcome =
   | { kind: 'step-fails'; via: 'errexit' | 'last-status' }
