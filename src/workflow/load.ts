@@ -4,7 +4,7 @@
  * and npm/Yarn config files, all through one `FileReader`.
  */
 import { execFileSync } from 'node:child_process';
-import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLError } from 'yaml';
 import { createFileReader, joinPath, type FileReader } from './files.js';
 import type {
   CallParameter,
@@ -140,9 +140,7 @@ class Loader {
     const document = parseYaml(file.text);
     const error = document.errors[0];
     if (error) {
-      const [start, end] = error.pos;
-      const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      this.problem(path, 'invalid-yaml', `invalid YAML: ${lowerFirst(message)}`, file.spanOf(start, Math.max(end, start + 1)));
+      this.problem(path, 'invalid-yaml', `invalid YAML: ${describeYamlError(error)}`, spanOfYamlError(file, error));
       return;
     }
     const top = resolveNode(document, document.contents);
@@ -339,7 +337,7 @@ class Loader {
       const document = parseYaml(file.text);
       if (document.errors[0]) {
         const [start, end] = document.errors[0].pos;
-        this.problem(path, 'invalid-yaml', `invalid YAML: ${lowerFirst(document.errors[0].message.split('\n')[0]!)}`, file.spanOf(start, Math.max(end, start + 1)));
+        this.problem(path, 'invalid-yaml', `invalid YAML: ${describeYamlError(document.errors[0])}`, spanOfYamlError(file, document.errors[0]));
         return null;
       }
       const top = document.contents;
@@ -559,6 +557,30 @@ function readRunsOn(file: SourceFile, document: Document, node: Node | null): Jo
     windows: labels.some((label) => /^windows/i.test(label)),
     span: spanOfNode(file, resolved),
   };
+}
+
+function describeYamlError(error: YAMLError): string {
+  return lowerFirst(error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+}
+
+/**
+ * The span of a parse error. An unclosed quote is reported where the file
+ * ends, so it points at the opening quote instead: with no closing quote,
+ * that is the last `"` (or the last `'` not doubled as an escape) before it.
+ */
+function spanOfYamlError(file: SourceFile, error: YAMLError): Span {
+  const [start, end] = error.pos;
+  const quote = /missing closing (["'])quote/i.exec(error.message)?.[1];
+  if (quote) {
+    let at = start;
+    while (at > 0) {
+      at = file.text.lastIndexOf(quote, at - 1);
+      if (at === -1) break;
+      const doubled = quote === "'" && (file.text[at - 1] === "'" || file.text[at + 1] === "'");
+      if (!doubled) return file.spanOf(at, at + 1);
+    }
+  }
+  return file.spanOf(start, Math.max(end, start + 1));
 }
 
 function lowerFirst(text: string): string {
