@@ -80,6 +80,13 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
   return { live, findings };
 }
 
+/** Name the kind of credential for messages: a token, or a user name and password with the key that carries them. */
+function credentialWords(resolution: PublishConfigResolution): string {
+  if (resolution.credential.authType !== 'basic') return 'the token';
+  const key = resolution.credential.key?.replace(/^.*:/, '') ?? 'basic';
+  return `the user name and password (${key})`;
+}
+
 /** Ask whoami with a real credential: the credential findings already explain placeholders and empty values. */
 async function checkWhoami(client: RegistryClient, input: LiveCheckInput, live: LiveChecks): Promise<Finding[]> {
   const { resolution, manifestFile: file } = input;
@@ -93,7 +100,7 @@ async function checkWhoami(client: RegistryClient, input: LiveCheckInput, live: 
           makeFinding({
             ruleId: 'token-rejected',
             severity: 'error',
-            message: `the registry "${registry}" does not recognise the token configured for it: whoami names no user`,
+            message: `the registry "${registry}" does not recognise ${credentialWords(resolution)} configured for it: whoami names no user`,
             fix: 'replace the token with a valid, unexpired one for this registry',
             file,
           }),
@@ -122,7 +129,7 @@ async function checkWhoami(client: RegistryClient, input: LiveCheckInput, live: 
           ruleId: rejected ? 'token-rejected' : 'whoami-failed',
           severity: rejected ? 'error' : 'warning',
           message: rejected
-            ? `the registry "${registry}" rejects the token configured for it: ${failure.message}`
+            ? `the registry "${registry}" rejects ${credentialWords(resolution)} configured for it: ${failure.message}`
             : `whoami on "${registry}" failed, so the token could not be confirmed: ${failure.message}`,
           fix: rejected ? 'replace the token with a valid, unexpired one for this registry' : 'run `npm whoami` in the same directory to see the error',
           file,

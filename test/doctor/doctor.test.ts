@@ -608,3 +608,14 @@ test('doctor puts a certain cause before a likely one', async () => {
   assertNoToken(run, token);
   assertNoToken(text, token);
 });
+
+test('doctor names rejected basic credentials as such', async () => {
+  const auth = Buffer.from('alice:wrong-password').toString('base64');
+  const folder = project('bad-basic', { 'package.json': manifest('doctor-bad-basic'), 'index.js': '1;\n', '.npmrc': `registry=${registry.url}\n${registry.authKey().replace(/_authToken$/, '_auth')}=${auth}\n` });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.deepEqual(ruleIds(report), ['token-rejected']);
+  assert.equal(report.packages[0]!.findings[0]!.message, `the registry "${registry.url}" does not recognise the user name and password (_auth) configured for it: whoami names no user`);
+  assertNoToken(run, auth);
+});
