@@ -22,6 +22,11 @@ Options:
 
 Exit status: 0 when every package would publish, 1 when a publish would
 fail (the first error of each package says why), 2 for bad usage.
+
+Examples:
+  pubguard doctor                        # the package or workspaces here
+  pubguard doctor . packages/backend     # run from the root, name the folders
+  pubguard doctor --offline --format json
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
