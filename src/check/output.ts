@@ -23,6 +23,7 @@ export async function renderCheckOutput(result: CheckResult, options: OutputOpti
     rules: result.rules.map((rule) => ({ id: rule.id, title: rule.title, severity: rule.severity, confidence: rule.confidence, docsUrl: rule.docsUrl })),
     sources: result.repository.files,
     workflowFiles: result.repository.workflows.length + result.repository.problems.length,
+    failedRules: result.failures.map((failure) => failure.ruleId),
   });
   let text: string;
   switch (options.format) {

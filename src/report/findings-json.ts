@@ -45,6 +45,7 @@ export function renderFindingsJson(report: FindingsReport): string {
       threshold: report.threshold,
       workflowFiles: report.summary.workflowFiles,
       rules: report.summary.rules,
+      failedRules: report.summary.failedRules,
     },
   };
   return `${JSON.stringify(redactDeep(body), null, 2)}\n`;

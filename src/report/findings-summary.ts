@@ -18,6 +18,8 @@ export interface FindingsSummary {
   workflowFiles: number;
   /** Rules that ran. */
   rules: number;
+  /** Rules that threw (a bug in pubguard), so the check is incomplete. */
+  failedRules: string[];
 }
 
 /** The input of every findings renderer. */
@@ -47,6 +49,7 @@ export function buildFindingsReport(input: {
   rules: FindingsReport['rules'];
   sources: FindingsReport['sources'];
   workflowFiles: number;
+  failedRules?: string[];
 }): FindingsReport {
   const shown = input.findings.filter((finding) => isShown(finding, input.threshold));
   const active = shown.filter((finding) => !finding.suppressed);
@@ -60,6 +63,7 @@ export function buildFindingsReport(input: {
       belowThreshold: input.findings.length - shown.length,
       workflowFiles: input.workflowFiles,
       rules: input.rules.length,
+      failedRules: input.failedRules ?? [],
     },
     threshold: input.threshold,
     version: input.version,
@@ -86,6 +90,11 @@ export function summaryLine(report: FindingsReport): string {
   if (summary.belowThreshold > 0) extras.push(`${summary.belowThreshold} below --severity ${report.threshold}`);
   const tail = extras.length > 0 ? ` (${extras.join(', ')})` : '';
   const scope = `${plural(summary.workflowFiles, 'workflow file')}, ${plural(summary.rules, 'rule')}`;
+  if (summary.failedRules.length > 0) {
+    // A rule that failed may have missed problems, so "no problems found" would be a false all-clear.
+    const failed = summary.failedRules.map((id) => JSON.stringify(id)).join(', ');
+    return `check incomplete: ${summary.failedRules.length === 1 ? 'rule' : 'rules'} ${failed} failed (see standard error); ${plural(total, 'problem')} found by the others: ${scope}${tail}`;
+  }
   if (total === 0) return `no problems found: ${scope}${tail}`;
   return `${plural(total, 'problem')}: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.info} info; ${scope}${tail}`;
 }

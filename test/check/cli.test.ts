@@ -82,7 +82,7 @@ test('json format: documented fields, suppressed findings listed', () => {
       ['secret-interpolated-into-script', 18, 31, true],
     ],
   );
-  assert.deepEqual(body.summary, { errors: 2, warnings: 0, info: 0, suppressed: 2, belowThreshold: 0, threshold: 'warning', workflowFiles: 1, rules: 5 });
+  assert.deepEqual(body.summary, { errors: 2, warnings: 0, info: 0, suppressed: 2, belowThreshold: 0, threshold: 'warning', workflowFiles: 1, rules: 5, failedRules: [] });
 });
 
 test('sarif format: a SARIF 2.1.0 log', () => {

@@ -84,3 +84,21 @@ test('exit status follows shown, unsuppressed findings', () => {
   assert.equal(exitStatusOf(report([finding({ severity: 'info' })], 'info')), 1);
   assert.equal(exitStatusOf(report([])), 0);
 });
+
+test('a failing rule makes the check incomplete, not clean', async () => {
+  const { defineRule } = await import('../../src/rules/types.js');
+  const { renderCheckOutput } = await import('../../src/check/output.js');
+  const broken = defineRule({
+    id: 'always-throws',
+    title: 'a rule that throws',
+    severity: 'error',
+    confidence: 'high',
+    check() {
+      throw new Error('boom');
+    },
+  });
+  const result = await runCheck({ directory: COMPOSITE, rules: [broken] });
+  assert.deepEqual(result.failures.map((failure) => [failure.ruleId, failure.message]), [['always-throws', 'boom']]);
+  const { text } = await renderCheckOutput(result, { format: 'compact', threshold: 'warning', color: false, version: '0.0.0' });
+  assert.equal(text, 'check incomplete: rule "always-throws" failed (see standard error); 0 problems found by the others: 1 workflow file, 1 rule\n');
+});
