@@ -183,7 +183,10 @@ export interface SimpleCommand {
   id: number;
   /** The command name after wrappers (`env`, `sudo`, `time`…) are stripped, when literal. */
   name: string | null;
-  /** Every word, the name first, wrappers included; assignments and redirects excluded. */
+  /**
+   * Every word, the name first, wrappers included; assignments and redirects
+   * excluded. A `[ … ]` or `[[ … ]]` test has only its bracket here.
+   */
   words: Word[];
   /** The words after wrappers are stripped: what actually runs. */
   argv: Word[];
@@ -195,7 +198,7 @@ export interface SimpleCommand {
   assignments: Assignment[];
   /** Redirects on the command and on the enclosing compound statements. */
   redirects: Redirect[];
-  /** The command with its own redirects. */
+  /** The command itself (prefix assignments, name, arguments); redirects after it are in `redirects`. */
   span: Span;
   cwd: ShellPath;
   options: ShellOptions;
