@@ -4,6 +4,7 @@
  * expressions that lets the grammar read a `run:` block.
  */
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { Language, Parser } from 'web-tree-sitter';
 import type { Tree } from 'web-tree-sitter';
 
@@ -16,6 +17,11 @@ let loaded: Parser | null = null;
 export function loadBashParser(): Promise<Parser> {
   if (loading === null) {
     loading = (async () => {
+      // NOTE: without this flag V8 recompiles the grammar's WebAssembly with its
+      // optimising tier in the background for one to two seconds, and file reads
+      // and process exit wait for it. The baseline tier parses a run block well
+      // under a millisecond, which is all a check needs.
+      setFlagsFromString('--liftoff-only');
       const require = createRequire(import.meta.url);
       await Parser.init();
       const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
