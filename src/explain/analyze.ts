@@ -35,6 +35,8 @@ export interface StepContext {
   publishes: boolean;
   /** Later steps of the same job ran after it (so a failure here did not stop the job). */
   laterStepRan: boolean;
+  /** True when the step's script only runs local tools (tests, linters, builds, `echo`), so npm errors in its output are quotes. */
+  localOnly: boolean;
 }
 
 /** A failure with the facts behind it, before it is turned into json. */
@@ -96,6 +98,7 @@ async function buildStepContexts(steps: RawStep[], isCiLogFile: Map<string, bool
       script,
       publishes: raw.announced.length > 0 || raw.published.length > 0 || script.commands.some((command) => command.isPublish) || (raw.script.length === 0 && isPublishCommand(stepName(raw, isCiLogFile.get(raw.file) ?? false).split(/\s+/))),
       laterStepRan: laterInJob,
+      localOnly: !raw.isAction && script.commands.length > 0 && script.commands.every((command) => command.isLocalOnly),
     });
   }
   return contexts;
@@ -164,6 +167,8 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
       const signature = matchSignature(facts);
       // An unknown error outside a publishing step (a failing test, a lint error) is not this report's business.
       if (!signature && !step.publishes) continue;
+      // A step that only runs tests, linters or `echo` and attempted no publish prints npm errors as quotes.
+      if (step.localOnly && !step.publishes) continue;
       failureContexts.push({
         raw,
         step,
@@ -179,6 +184,8 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
       added.hiddenUnexplained = added.masking === null && (isCiLogFile.get(step.raw.file) ?? false) && step.raw.exitLine === null && (step.raw.header !== null || step.raw.startedByInput);
     }
   }
+
+  const recovered = dropRecoveredFailures(failureContexts, contexts, published, publishedIndexes);
 
   const failures: ExplainFailure[] = failureContexts.map((failure, index) => {
     const consequenceOf = findConsequence(failure, failureContexts.slice(0, index));
@@ -234,8 +241,36 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
     steps,
     published,
     failures,
-    summary: summarize(published, failures),
+    summary: summarize(published, failures, recovered),
   };
+}
+
+/**
+ * Remove failed attempts that a later publish of the same package and version
+ * in the same job made good (a retry loop, a re-run step), and add the failed
+ * attempt to that publish's evidence. Returns how many were removed.
+ */
+function dropRecoveredFailures(failures: FailureContext[], contexts: StepContext[], published: ExplainPublished[], publishedIndexes: Map<StepContext, number[]>): number {
+  const before = failures.length;
+  const kept = failures.filter((failure) => {
+    const name = failure.facts.package;
+    if (!name) return true;
+    for (const step of contexts) {
+      if (!sameJob(step.raw, failure.step.raw) || step.index < failure.step.index) continue;
+      const mentions = step.raw.published;
+      for (const [position, mention] of mentions.entries()) {
+        if (mention.name !== name) continue;
+        if (mention.version !== null && failure.facts.version !== null && mention.version !== failure.facts.version) continue;
+        if (step === failure.step && mention.line.line < failure.keyLine.line) continue;
+        const index = publishedIndexes.get(step)?.[position];
+        if (index !== undefined) published[index]!.evidence.push(evidenceOf(failure.keyLine));
+        return false;
+      }
+    }
+    return true;
+  });
+  failures.splice(0, failures.length, ...kept);
+  return before - failures.length;
 }
 
 function collectorPublished(contexts: StepContext[]): Array<{ step: StepContext; mention: RawStep['published'][number] }> {
@@ -264,7 +299,7 @@ function findConsequence(failure: FailureContext, earlier: FailureContext[]): nu
   return null;
 }
 
-function summarize(published: ExplainPublished[], failures: ExplainFailure[]): ExplainReport['summary'] {
+function summarize(published: ExplainPublished[], failures: ExplainFailure[], recovered: number): ExplainReport['summary'] {
   const masked = failures.filter((failure) => failure.masked).length;
   const consequences = failures.filter((failure) => failure.consequenceOf !== null).length;
   const root = failures.find((failure) => failure.consequenceOf === null);
@@ -276,8 +311,11 @@ function summarize(published: ExplainPublished[], failures: ExplainFailure[]): E
       failed: 0,
       masked: 0,
       consequences: 0,
+      recovered,
       rootCause: null,
-      headline: published.length > 0 ? `${published.length} package${published.length === 1 ? '' : 's'} published, no failure found` : 'no package publish and no registry failure found in the log: nothing to explain',
+      headline: published.length > 0
+        ? `${published.length} package${published.length === 1 ? '' : 's'} published, no failure found${recovered > 0 ? ` (${recovered} failed attempt${recovered === 1 ? '' : 's'} made good by a later publish of the same version)` : ''}`
+        : 'no package publish and no registry failure found in the log: nothing to explain',
     };
   }
   const primary = failures.length - consequences;
@@ -285,6 +323,7 @@ function summarize(published: ExplainPublished[], failures: ExplainFailure[]): E
   if (consequences > 0) parts.push(`${consequences} consequence${consequences === 1 ? '' : 's'}`);
   if (masked > 0) parts.push(`${masked} hidden from the CI status`);
   if (published.length > 0) parts.push(`${published.length} published`);
+  if (recovered > 0) parts.push(`${recovered} failed attempt${recovered === 1 ? '' : 's'} made good by a retry`);
   const what = root ? ` ${root.package ? `\`${root.package}${root.version ? `@${root.version}` : ''}\`` : 'the publish'}${root.httpStatus ? ` failed with ${root.httpStatus}` : ' failed'}` : '';
   return {
     verdict: 'failed',
@@ -292,6 +331,7 @@ function summarize(published: ExplainPublished[], failures: ExplainFailure[]): E
     failed: failures.length,
     masked,
     consequences,
+    recovered,
     rootCause,
     headline: `${parts.join(', ')}:${what}${rootCause ? `, most likely cause \`${rootCause}\`` : ''}`,
   };

@@ -94,6 +94,8 @@ export interface ExplainSummary {
   failed: number;
   masked: number;
   consequences: number;
+  /** Failed attempts left out of `failures` because a later publish of the same package and version in the same job worked (a retry). */
+  recovered: number;
   /** Id of the first cause of the first failure that is not a consequence, or null. */
   rootCause: string | null;
   /** One sentence for people. */

@@ -16,6 +16,8 @@ export interface ScriptCommand {
   text: string;
   line: LogLine;
   isPublish: boolean;
+  /** True when the command only runs local tools (see `isLocalOnlyCommand`). */
+  isLocalOnly: boolean;
   masking: CommandMasking[];
 }
 
@@ -62,6 +64,34 @@ export function isPublishCommand(words: string[]): boolean {
   if (!tool || !PUBLISH_TOOLS.has(tool.replace(/@.*$/, ''))) return false;
   if (tool === 'semantic-release') return true;
   return rest.slice(1).some((word) => word === 'publish');
+}
+
+// Commands that print text or run tests, linters and builds: their output can quote
+// npm's errors (test names, hints), but they neither publish nor talk to a registry.
+const LOCAL_TOOLS = new Set(['echo', 'printf', 'cat', 'tee', 'true', 'test', 'set', 'export', 'mkdir', 'ls', 'pwd', 'jest', 'vitest', 'mocha', 'ava', 'tap', 'tsc', 'eslint', 'prettier', 'biome', 'c8', 'nyc', 'playwright', 'cypress', 'turbo', 'nx', 'tsx', 'ts-node']);
+const LOCAL_SCRIPT = /^(?:test|lint|build|check|typecheck|type-check|types|format|fmt|docs|coverage|compile|e2e|unit)(?:$|[:-])/;
+
+/**
+ * Return true when a command line (as words) only runs local tools: tests,
+ * linters, builds, `echo`. `npm run release` and other scripts whose name does
+ * not say so may publish, so they are not local.
+ */
+export function isLocalOnlyCommand(words: string[]): boolean {
+  let rest = words;
+  while (rest.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!)) rest = rest.slice(1);
+  const tool = rest[0];
+  if (!tool) return true;
+  if (LOCAL_TOOLS.has(tool)) return true;
+  if (tool === 'node') return rest.includes('--test');
+  if (tool === 'npx' || tool === 'pnpx' || ((tool === 'pnpm' || tool === 'yarn') && rest[1] === 'exec')) {
+    const target = rest.slice(tool === 'npx' || tool === 'pnpx' ? 1 : 2).find((word) => !word.startsWith('-'));
+    return target !== undefined && LOCAL_TOOLS.has(target.replace(/@.*$/, ''));
+  }
+  if (tool !== 'npm' && tool !== 'pnpm' && tool !== 'yarn' && tool !== 'bun') return false;
+  const args = rest.slice(1).filter((word) => !word.startsWith('-'));
+  if (args[0] === 'test' || args[0] === 't') return true;
+  const script = args[0] === 'run' || args[0] === 'run-script' ? args[1] : tool === 'npm' ? undefined : args[0];
+  return script !== undefined && LOCAL_SCRIPT.test(script);
 }
 
 // A handler "exits" when it ends the script with a non-zero status or re-raises.
@@ -126,7 +156,7 @@ export async function analyzeScript(script: LogLine[], shellPipefail: boolean): 
     if (errexitOff && command !== lastCommand) {
       masking.push({ maskedBy: 'ignored-status', line: errexitOff, detail: `\`set +e\` turns exit-on-error off, so the script goes on after \`${words.slice(0, 2).join(' ')}\` fails` });
     }
-    analysis.commands.push({ text: command.text, line: lineAt(command.startPosition.row), isPublish: isPublishCommand(words), masking });
+    analysis.commands.push({ text: command.text, line: lineAt(command.startPosition.row), isPublish: isPublishCommand(words), isLocalOnly: isLocalOnlyCommand(words), masking });
   }
   tree.delete();
   return analysis;

@@ -138,7 +138,8 @@ export class LineScanner {
 
   private handleLine(buffer: Buffer, start: number, end: number): void {
     this.lineNumber += 1;
-    if (end > start && buffer[end - 1] === CARRIAGE_RETURN) end -= 1;
+    // Windows tools that convert line endings twice leave `\r\r\n`.
+    while (end > start && buffer[end - 1] === CARRIAGE_RETURN) end -= 1;
     if (this.lineNumber === 1 && buffer[start] === 0xef && buffer[start + 1] === 0xbb && buffer[start + 2] === 0xbf) start += 3;
 
     let content = start;

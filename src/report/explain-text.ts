@@ -67,7 +67,10 @@ export function renderExplainText(report: ExplainReport): string {
   if (report.published.length > 0) {
     out.push('published:');
     for (const item of report.published) {
-      out.push(`  ${at(item.evidence[0]!)}: ${packageLabel(item.package, item.version)}${item.registry ? ` to ${item.registry}` : ''}${item.step ? ` in step "${item.step}"` : ''}`);
+      // Evidence after the first line is a failed attempt that this publish made good.
+      const retried = item.evidence.slice(1).map(at);
+      const after = retried.length > 0 ? `, after the failed attempt at ${retried.join(', ')}` : '';
+      out.push(`  ${at(item.evidence[0]!)}: ${packageLabel(item.package, item.version)}${item.registry ? ` to ${item.registry}` : ''}${item.step ? ` in step "${item.step}"` : ''}${after}`);
     }
     out.push('');
   }

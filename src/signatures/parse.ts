@@ -24,7 +24,8 @@ export interface FailureFacts {
 }
 
 const STATUS_LINE = /\b([1-5]\d\d) (?:[1-5]\d\d )?[A-Z][A-Za-z ]*? - (GET|PUT|POST|DELETE|PATCH|HEAD) (https?:\/\/[^\s'"]+)(?: - (.*))?/;
-const CODE_LINE = /^(?:npm (?:ERR!|error)|lerna ERR!)\s+code\s+([A-Z][A-Z0-9_]+)\b/;
+// npm prints the code alone on its line; a sentence after it is a quote (a test name, an echoed hint).
+const CODE_LINE = /^(?:npm (?:ERR!|error)|lerna ERR!)\s+code\s+([A-Z][A-Z0-9_]+)\s*$/;
 const LERNA_CODE = /^lerna ERR!\s+(E\d{3}|E[A-Z]+)\b/;
 const NETWORK_CODE = /\b(ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ERR_SOCKET_TIMEOUT|EAI_FAIL)\b/;
 const YARN_BERRY_CODE = /\b(YN(?!0000)\d{4})\b/;
@@ -128,6 +129,12 @@ export function parseFailureLines(lines: string[]): FailureFacts {
   if (facts.url) {
     facts.registry = registryOrigin(facts.url);
     facts.package ??= packageFromUrl(facts.url);
+  }
+  // A network failure is best stated by npm's `request to <url> failed, reason: …` line.
+  const networkReason = keyLineFound ? -1 : lines.findIndex((line) => /request to \S+ failed, reason:/.test(line));
+  if (networkReason >= 0) {
+    facts.keyLine = networkReason;
+    keyLineFound = true;
   }
   if (!keyLineFound) {
     const firstStatement = lines.findIndex((line) => !/\bcode\s+[A-Z]/.test(line) && line.trim() !== '');

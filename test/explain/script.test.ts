@@ -1,7 +1,7 @@
 // Script analysis: which shell constructs lose a publish command's exit status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeScript, isPublishCommand } from '../../src/explain/script.js';
+import { analyzeScript, isLocalOnlyCommand, isPublishCommand } from '../../src/explain/script.js';
 import type { LogLine } from '../../src/log/types.js';
 
 function scriptOf(text: string): LogLine[] {
@@ -59,5 +59,25 @@ const PUBLISH_COMMANDS: Array<[string, boolean]> = [
 for (const [command, expected] of PUBLISH_COMMANDS) {
   test(`publish command: ${command}`, () => {
     assert.equal(isPublishCommand(command.split(' ')), expected);
+  });
+}
+
+const LOCAL_COMMANDS: Array<[string, boolean]> = [
+  ['npm test', true],
+  ['pnpm run lint', true],
+  ['yarn build', true],
+  ['npx vitest run', true],
+  ['node --test', true],
+  ['echo npm error code E401', true],
+  ['npm run release', false],
+  ['npm install', false],
+  ['npm view @acme/lib version', false],
+  ['yarn', false],
+  ['./scripts/publish.sh', false],
+];
+
+for (const [command, expected] of LOCAL_COMMANDS) {
+  test(`local-only command: ${command}`, () => {
+    assert.equal(isLocalOnlyCommand(command.split(' ')), expected);
   });
 }
