@@ -17,6 +17,7 @@ import { compareFindings } from '../report/finding.js';
 import { registerSecret } from '../report/redact.js';
 import { makeFinding, readText } from './finding.js';
 import { yarnCredentialOptions } from './yarn-credential.js';
+import { invalidRegistry, invalidUrlInput } from './invalid-registry.js';
 import { checkGithubScopes, emptyLiveChecks, runLiveChecks } from './live-checks.js';
 import {
   checkGithubPackages,
@@ -146,7 +147,14 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
   const name = typeof manifest?.name === 'string' ? manifest.name : null;
   const version = typeof manifest?.version === 'string' ? manifest.version : null;
 
-  const resolution = await resolvePublishConfig({ cwd, env: freshEnv(options.env), packageDir: folder });
+  let resolution: PublishConfigResolution;
+  try {
+    resolution = await resolvePublishConfig({ cwd, env: freshEnv(options.env), packageDir: folder });
+  } catch (error) {
+    const input = invalidUrlInput(error);
+    if (input === null) throw error;
+    return invalidRegistryReport(cwd, context, input, options);
+  }
   const findings: Finding[] = [...checkManifest(context), ...credentialFindings(cwd, context, resolution, options.env)];
 
   const isGithubPackages = isGithubPackagesRegistry(resolution.registry.url);
@@ -204,6 +212,27 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
 }
 
 /** Sort errors first and, within a severity, certain causes before likely ones, so the first error is the cause to fix first. */
+/** Report a package whose registry setting is not a URL: npm stops before anything else, so only the package.json checks run. */
+async function invalidRegistryReport(cwd: string, context: PackageContext, input: string, options: DoctorOptions): Promise<DoctorPackageReport> {
+  const { finding, registry } = invalidRegistry(cwd, context.folder, options.env, input, context.manifestFile);
+  const findings = sortBySeverity([finding, ...checkManifest(context)]);
+  const { detectClient } = await import('../npmconfig/index.js');
+  return {
+    name: typeof context.manifest?.name === 'string' ? context.manifest.name : null,
+    version: typeof context.manifest?.version === 'string' ? context.manifest.version : null,
+    path: displayPath(cwd, context.folder),
+    client: await detectClient(cwd),
+    registry,
+    // NOTE: the credential is not resolved without a registry URL; "missing" stands for "not known" here.
+    credential: { class: 'missing', shape: null, key: null, authType: null, source: 'nowhere', variable: null },
+    localPrefix: null,
+    live: emptyLiveChecks(),
+    tarball: null,
+    findings,
+    verdict: 'would-fail',
+  };
+}
+
 function sortBySeverity(findings: Finding[]): Finding[] {
   const rank = { error: 0, warning: 1, info: 2 } as const;
   const certainty = { high: 0, medium: 1, low: 2 } as const;

@@ -17,16 +17,22 @@ function row(label: string, value: string): string {
 
 function credentialText(entry: DoctorPackageReport): string {
   const { credential } = entry;
+  if (invalidRegistry(entry)) return 'not resolved (the registry is not a URL)';
   const what = credential.class === 'secret' ? `secret (${credential.shape ?? 'other'}${credential.authType && credential.authType !== 'token' ? `, ${credential.authType}` : ''})` : credential.class;
   const variable = credential.variable ? `, refers to \${${credential.variable}}` : '';
   if (!credential.key) return `${what}`;
   return `${what}: ${credential.key} from ${credential.source}${variable}`;
 }
 
+function invalidRegistry(entry: DoctorPackageReport): boolean {
+  return entry.findings.some((finding) => finding.ruleId === 'registry-invalid-url');
+}
+
 function liveRows(entry: DoctorPackageReport): string[] {
   const { live } = entry;
   if (live.reachable === null) {
-    const rows = [row('live checks', entry.name ? 'skipped (--offline)' : 'skipped (no package name)')];
+    const reason = invalidRegistry(entry) ? 'the registry is not a URL' : entry.name ? '--offline' : 'no package name';
+    const rows = [row('live checks', `skipped (${reason})`)];
     if (live.githubScopes) rows.push(row('scopes', live.githubScopes.join(', ') || 'none'));
     if (live.npmVersion) rows.push(row('npm', live.npmVersion));
     return rows;

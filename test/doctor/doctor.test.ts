@@ -619,3 +619,26 @@ test('doctor names rejected basic credentials as such', async () => {
   assert.equal(report.packages[0]!.findings[0]!.message, `the registry "${registry.url}" does not recognise the user name and password (_auth) configured for it: whoami names no user`);
   assertNoToken(run, auth);
 });
+
+test('doctor reports a registry that is not a URL', async () => {
+  // A common slip: the scheme left out. npm stops with ERR_INVALID_URL.
+  const folder = project('registry-not-url', {
+    'package.json': manifest('@acme/doctor-not-url'),
+    'index.js': '1;\n',
+    '.npmrc': `registry=${registry.url}\n@acme:registry=npm.pkg.github.com\n`,
+  });
+  const run = await doctor(['--format', 'json', '--offline'], folder);
+  assert.equal(run.status, 1, run.stderr);
+  const report = parse(run);
+  assert.deepEqual(ruleIds(report), ['registry-invalid-url']);
+  const finding = report.packages[0]!.findings[0]!;
+  assert.equal(finding.file, '.npmrc');
+  assert.equal(finding.line, 2);
+  assert.match(finding.message, /^"npm\.pkg\.github\.com" at \.npmrc:2 is not a URL/);
+  const text = await doctor(['--offline'], folder);
+  assert.equal(text.status, 1);
+  assert.equal(text.stderr, '');
+  assert.match(text.stdout, /verdict: publish would fail: "npm\.pkg\.github\.com" at \.npmrc:2 is not a URL/);
+  assert.match(text.stdout, /live checks +skipped \(the registry is not a URL\)/);
+  assert.match(text.stdout, /fix: write "@acme:registry" as a full URL with its scheme, such as "https:\/\/npm\.pkg\.github\.com\/"/);
+});
