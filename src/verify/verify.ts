@@ -197,7 +197,7 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
   }
   let bytes: Buffer;
   try {
-    bytes = (await client.downloadTarball(tarballUrl, integrity)).data;
+    bytes = await downloadWithPropagation(client, tarballUrl, integrity, { id, retries, delay, onProgress: options.onProgress });
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
     if (error.kind === 'integrity-mismatch') {
@@ -250,6 +250,29 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
 
   outcome.status = 'verified';
   return outcome;
+}
+
+/**
+ * Download a tarball, reading again with backoff while it answers 404: a
+ * registry behind a CDN may list a version before its tarball is served.
+ */
+async function downloadWithPropagation(
+  client: ReturnType<typeof clientFor>,
+  url: string,
+  integrity: string,
+  wait: { id: string; retries: number; delay: number; onProgress?: (line: string) => void },
+): Promise<Buffer> {
+  let delay = wait.delay;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return (await client.downloadTarball(url, integrity)).data;
+    } catch (error) {
+      if (!(error instanceof RegistryError) || error.kind !== 'not-found' || attempt >= wait.retries) throw error;
+      wait.onProgress?.(`pubguard: ${wait.id}: tarball not served yet (404), reading again in ${delay} ms`);
+      await sleep(delay);
+      delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
+    }
+  }
 }
 
 function fail(outcome: VerifyOutcome, cause: VerifyCause): VerifyOutcome {

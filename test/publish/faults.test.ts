@@ -231,3 +231,16 @@ test('rerun publishes only what is missing', async () => {
   assert.equal(uploads(second), 3);
   assert.equal(uploads(third), 1);
 });
+
+test('fault: verify waits for a tarball not served yet', async () => {
+  const name = uniqueName('cdn-lag');
+  await registry.publish({ name, version: '1.0.0' }, token);
+  // A CDN that lists the version before it serves the tarball: two 404s, then the file.
+  proxy.addFault({ method: 'GET', path: `/${name}/-/${name}-1.0.0.tgz`, times: 2, fault: { kind: 'status', status: 404 } });
+  const run = await runCliAsync(['verify', `${name}@1.0.0`, '--retry-delay', '100', '--format', 'json'], { cwd: writeTree({}), env: env() });
+
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.equal((JSON.parse(run.stdout) as { packages: Array<{ status: string }> }).packages[0]!.status, 'verified');
+  assert.equal((run.stderr.match(/tarball not served yet \(404\), reading again in/g) ?? []).length, 2);
+  assertClean(run);
+});
