@@ -1,4 +1,4 @@
-import type { LogFileInfo, LogInputSummary, LogLine, LogSink } from '../log/types.js';
+import type { LogFileInfo, LogInputSummary, LogLine, LogSink, StepName } from '../log/types.js';
 import { parseNameVersion, registryOrigin } from '../signatures/parse.js';
 
 /** A package a step announced (`npm notice 📦  name@1.0.0`) or completed (`+ name@1.0.0`). */
@@ -115,10 +115,15 @@ export class LogCollector implements LogSink {
   private lastLineNumber = 0;
   private listMode: 'none' | 'lerna' | 'changesets' = 'none';
   private infoGroup: 'none' | 'permissions' | 'environment' = 'none';
+  /** Step names the input supplies for the current file, and how many of them were used. */
+  private stepNames: StepName[] = [];
+  private stepNamesUsed = 0;
   readonly jobFacts = new Map<string, JobFacts>();
 
   fileStart(info: LogFileInfo): void {
     this.file = info;
+    this.stepNames = info.stepNames ?? [];
+    this.stepNamesUsed = 0;
     this.closeFailure();
     this.headerSection = 'none';
     this.listMode = 'none';
@@ -217,7 +222,11 @@ export class LogCollector implements LogSink {
     const current = this.current;
     // A named step from the input (gh column, archive file) that has not shown its header yet takes this one.
     const attach = current !== null && current.startedByInput && current.header === null && current.script.length === 0 && current.failures.length === 0 && current.published.length === 0;
-    const step = attach ? current : newStep(entry.job ?? this.file?.job ?? null, entry.file, null, false);
+    // The headers of composite actions' inner steps match no name, so the search moves forward only.
+    const named = attach ? -1 : this.stepNames.findIndex((candidate, index) => index >= this.stepNamesUsed && candidate.header === entry.text);
+    if (named >= 0) this.stepNamesUsed = named + 1;
+    const name = named >= 0 ? this.stepNames[named]!.name : null;
+    const step = attach ? current : newStep(entry.job ?? this.file?.job ?? null, entry.file, name, name !== null);
     if (!attach) this.startStep(step);
     step.header = entry;
     this.headerSection = 'script';

@@ -5,8 +5,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { LineScanner, sniffTextFormat } from './scan.js';
-import { readLogArchive } from './archive.js';
-import type { LogInputSummary, LogSink } from './types.js';
+import { parseEntryName, planArchive, readLogArchive, stepNamesOf, type ArchiveEntry } from './archive.js';
+import type { LogInputSummary, LogSink, StepName } from './types.js';
 
 const CHUNK_BYTES = 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
@@ -75,10 +75,40 @@ async function listFiles(directory: string): Promise<string[]> {
 
 async function readDirectory(directory: string, shown: string, sink: LogSink): Promise<LogInputSummary[]> {
   const files = await listFiles(directory);
+  const relativeNames = new Map(files.map((file) => [file, relative(directory, file).split('\\').join('/')]));
+
+  // An unzipped log archive keeps GitHub's layout: whole-job files at the top and a
+  // folder of per-step files per job. The archive's rules apply, so no step is read twice.
+  const archiveEntries = files
+    .map((file) => relativeNames.get(file)!)
+    .filter((name) => name.split('/').length <= 2)
+    .map(parseEntryName)
+    .filter((entry): entry is ArchiveEntry => entry !== null);
+  const plan = planArchive(archiveEntries);
+  const skipped = new Set(archiveEntries.filter((entry) => !plan.chosen.includes(entry)).map((entry) => entry.name));
+
   const summaries: LogInputSummary[] = [];
-  for (const file of files) summaries.push(...(await readFile(file, join(shown, relative(directory, file)).split('\\').join('/'), sink, true)));
+  for (const file of files) {
+    const name = relativeNames.get(file)!;
+    if (skipped.has(name)) continue;
+    const namers = plan.namers.get(name) ?? [];
+    const stepNames = namers.length > 0 ? await readStepNames(directory, namers) : undefined;
+    // A numbered file in a job folder with no whole-job file beside it is one step of that job.
+    const entry = archiveEntries.find((candidate) => candidate.name === name);
+    const perStep = entry && entry.step !== null && /^\d+_/.test(basename(name)) ? { job: entry.job, step: entry.step } : undefined;
+    summaries.push(...(await readFile(file, join(shown, name).split('\\').join('/'), sink, true, { stepNames, ...perStep })));
+  }
   if (summaries.length === 0) throw new InputError(`"${shown}" contains no readable log files`);
   return summaries;
+}
+
+async function readStepNames(directory: string, namers: ArchiveEntry[]): Promise<StepName[]> {
+  const contents = new Map<string, Uint8Array>();
+  for (const entry of namers) {
+    const head = await readHead(join(directory, entry.name)).catch(() => undefined);
+    if (head) contents.set(entry.name, head);
+  }
+  return stepNamesOf(namers, (entry) => contents.get(entry.name));
 }
 
 // A log written by a job is named after that job, `release.log` or `3_release.txt`.
@@ -104,7 +134,14 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-async function readFile(full: string, path: string, sink: LogSink, insideDirectory: boolean): Promise<LogInputSummary[]> {
+/** What a directory's layout says about a file: its job, its step, and the names of its steps. */
+interface FileOrigin {
+  job?: string;
+  step?: string | null;
+  stepNames?: StepName[];
+}
+
+async function readFile(full: string, path: string, sink: LogSink, insideDirectory: boolean, origin: FileOrigin = {}): Promise<LogInputSummary[]> {
   const head = await readHead(full).catch((error: NodeJS.ErrnoException) => {
     throw new InputError(`cannot read "${path}": ${error.code === 'EISDIR' ? 'is a directory' : error.message}`);
   });
@@ -126,9 +163,10 @@ async function readFile(full: string, path: string, sink: LogSink, insideDirecto
   }
 
   const format = sniffTextFormat(head);
-  const job = format === 'github-actions' ? jobFromFileName(path) : null;
-  sink.fileStart({ file: path, format, job, step: null });
-  const scanner = new LineScanner(sink, path, format, job, null);
+  const job = origin.job ?? (format === 'github-actions' ? jobFromFileName(path) : null);
+  const step = origin.step ?? null;
+  sink.fileStart({ file: path, format, job, step, stepNames: origin.stepNames });
+  const scanner = new LineScanner(sink, path, format, job, step);
   const handle = await open(full, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);

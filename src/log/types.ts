@@ -29,6 +29,18 @@ export interface LogFileInfo {
   job: string | null;
   /** Step name carried by the file itself (a per-step file in a log archive), else null. */
   step: string | null;
+  /**
+   * For a whole-job file of a log archive: the names of its steps, taken from
+   * the per-step files beside it, each with the `##[group]Run …` header that
+   * starts the step, in step order.
+   */
+  stepNames?: StepName[];
+}
+
+/** A step's name and the header line (without timestamp) that starts it in the job's log. */
+export interface StepName {
+  header: string;
+  name: string;
 }
 
 /** A summary of one input after it was read. */

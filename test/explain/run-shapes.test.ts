@@ -153,7 +153,7 @@ function archiveFiles(): Record<string, string> {
   };
 }
 
-test('log archive: step names from per-step files', { todo: 'per-step names are not read yet' }, async () => {
+test('log archive: step names from per-step files', async () => {
   const files = archiveFiles();
   const path = join(dir, 'named.zip');
   writeFileSync(path, zipSync(Object.fromEntries(Object.entries(files).map(([name, text]) => [name, strToU8(text)]))));
@@ -164,13 +164,24 @@ test('log archive: step names from per-step files', { todo: 'per-step names are 
   assert.equal(report.failures[0]!.evidence[0]!.file, `${path}:0_release.txt`, 'evidence cites the whole-job file');
 });
 
-test('unzipped log archive folder: steps counted once', { todo: 'archive folders are not recognised yet' }, async () => {
+test('unzipped log archive folder: steps counted once', async () => {
   const folder = join(dir, 'logs_4242');
   mkdirSync(join(folder, 'release'), { recursive: true });
   for (const [name, text] of Object.entries(archiveFiles())) writeFileSync(join(folder, name), text);
   const report = await explainLogs([folder]);
   assert.deepEqual(report.inputs.map((input) => input.file), [join(folder, '0_release.txt')]);
   assert.equal(report.published.length, 1);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.step, 'Publish api');
+  assert.equal(report.failures[0]!.job, 'release');
+});
+
+test('folder of per-step files: job and step', async () => {
+  const folder = join(dir, 'steps-only');
+  mkdirSync(join(folder, 'release'), { recursive: true });
+  const files = archiveFiles();
+  writeFileSync(join(folder, 'release', '3_Publish api.txt'), files['release/3_Publish api.txt']!);
+  const report = await explainLogs([folder]);
   assert.equal(report.failures.length, 1);
   assert.equal(report.failures[0]!.step, 'Publish api');
   assert.equal(report.failures[0]!.job, 'release');
