@@ -11,7 +11,8 @@ import { defineRule } from './types.js';
  * reaches npm: the registry credential comes only from NODE_AUTH_TOKEN of
  * the publish step, through the `${NODE_AUTH_TOKEN}` line setup-node writes
  * for `registry-url`. Passing a registry secret to `token:` and nothing as
- * NODE_AUTH_TOKEN publishes without it.
+ * NODE_AUTH_TOKEN publishes without it. A publish that still sends a real
+ * credential from another file is left alone.
  */
 export const rule = defineRule({
   id: 'setup-node-token-is-not-registry-auth',
@@ -29,8 +30,11 @@ export const rule = defineRule({
 
     for (const job of context.jobs()) {
       const jobPublishes = publishes.filter((publish) => publish.job === job && publish.client !== 'yarn-berry' && !publish.command?.dryRun);
-      // Passing a token for downloads alone is fine when every publish gets NODE_AUTH_TOKEN.
+      // A token for downloads alone is fine when every publish gets
+      // NODE_AUTH_TOKEN or reads a real credential from another file, such as
+      // a project .npmrc that an earlier step wrote.
       const starved = jobPublishes.filter((publish) => {
+        if (publish.resolution?.credential.class === 'secret') return false;
         const source = publish.env.get('NODE_AUTH_TOKEN');
         return !source || (source.kind === 'setup-node' && source.placeholder);
       });

@@ -46,6 +46,18 @@ describe('incident example repository', () => {
     assert.match(finding!.fix, /NODE_AUTH_TOKEN to `\$\{\{ secrets\.PACKAGES_TOKEN \}\}`/);
   });
 
+  test('token-input finding names backend only', async () => {
+    const result = await runCheck({ directory: join(EXAMPLES, 'incident'), repo: REPO, only: ['setup-node-token-is-not-registry-auth'] });
+    assert.equal(result.findings.length, 1);
+
+    // "Publish front-end" reads the secret from ./.npmrc at the root; only the backend publish goes without it.
+    const [finding] = result.findings;
+    assert.deepEqual(finding!.args.publishSteps, ['Publish backend']);
+    assert.match(finding!.message, /step "Publish backend" publishes with no NODE_AUTH_TOKEN/);
+    assert.doesNotMatch(finding!.message, /Publish front-end/);
+    assert.match(finding!.fix, /`env:` of step "Publish backend"/);
+  });
+
   test('fixed variant reports none of the causes', async () => {
     const result = await runCheck({ directory: join(EXAMPLES, 'incident-fixed'), repo: REPO });
     assert.deepEqual(result.failures, []);
