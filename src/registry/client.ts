@@ -25,6 +25,8 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = { retries: 2, minDelayMs: 500, maxDelayMs: 4_000, factor: 2 };
+/** Largest delay node's timers accept (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Upper bound on retries whatever the caller requests, so no loop can run for long. */
 export const MAX_RETRIES = 10;
 
@@ -90,7 +92,8 @@ export class RegistryClient {
     const retry = { ...DEFAULT_RETRY, ...options.retry };
     this.retry = { ...retry, retries: Math.max(0, Math.min(MAX_RETRIES, Math.floor(retry.retries))) };
     const npmTimeout = typeof this.npmOptions.timeout === 'number' ? this.npmOptions.timeout : undefined;
-    this.timeoutMs = options.timeoutMs ?? npmTimeout ?? 30_000;
+    // Node's timers fire at once for delays above 2^31 - 1 ms, so longer timeouts are capped there.
+    this.timeoutMs = Math.min(options.timeoutMs ?? npmTimeout ?? 30_000, MAX_TIMER_MS);
   }
 
   /**

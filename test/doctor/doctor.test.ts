@@ -642,3 +642,10 @@ test('doctor reports a registry that is not a URL', async () => {
   assert.match(text.stdout, /live checks +skipped \(the registry is not a URL\)/);
   assert.match(text.stdout, /fix: write "@acme:registry" as a full URL with its scheme, such as "https:\/\/npm\.pkg\.github\.com\/"/);
 });
+
+test('doctor rejects a timeout too long for a timer', async () => {
+  // 3,000,000 s is 3e9 ms, more than node's largest timer (2^31 - 1 ms), which would fire at once.
+  const run = await doctor(['--timeout', '3000000'], root);
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr, 'pubguard: doctor: invalid --timeout "3000000": expected at most 3600 seconds\n');
+});

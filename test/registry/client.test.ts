@@ -313,3 +313,9 @@ test('versionExists does not read a 404 from another origin as missing', async (
     proxy.clearFaults();
   }
 });
+
+test('client caps a timeout beyond node timers', async () => {
+  // 3e9 ms does not fit node's timers, which would fire after 1 ms instead.
+  const client = clientFor(registry.url, aliceToken, { timeoutMs: 3_000_000_000 });
+  assert.equal(await client.whoami(), 'alice');
+});

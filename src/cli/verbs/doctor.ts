@@ -1,5 +1,9 @@
 import type { CliIO } from '../io.js';
 import { parseVerbArgs, pickChoice, pickPositiveInteger } from '../args.js';
+import { UsageError } from '../../errors.js';
+
+/** Upper bound of --timeout: an hour per request is already far beyond any registry. */
+const MAX_TIMEOUT_SECONDS = 3600;
 
 export const help = `Usage: pubguard doctor [pkg…] [options]
 
@@ -17,7 +21,8 @@ Options:
                        read a classic token's scopes; off by default because
                        it sends the token to a second service (it does so
                        even with --offline)
-  --timeout <seconds>  timeout of one registry request (default 15)
+  --timeout <seconds>  timeout of one registry request (default 15, at
+                       most 3600)
   -h, --help           show this help
 
 Exit status: 0 when every package would publish, 1 when a publish would
@@ -42,6 +47,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const format = pickChoice('doctor', 'format', args.values.format, ['text', 'json'] as const, 'text');
   const timeoutSeconds = pickPositiveInteger('doctor', 'timeout', args.values.timeout, 15);
+  if (timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`doctor: invalid --timeout ${JSON.stringify(args.values.timeout)}: expected at most ${MAX_TIMEOUT_SECONDS} seconds`);
+  }
 
   const [{ runDoctor }, { renderDoctorJson, renderDoctorText }] = await Promise.all([import('../../doctor/doctor.js'), import('../../doctor/render.js')]);
   const report = await runDoctor({
