@@ -120,6 +120,13 @@ export function parseFailureLines(lines: string[]): FailureFacts {
         facts.version = parsed.version;
       }
     }
+    // npm's ETARGET and pnpm's ERR_PNPM_NO_MATCHING_VERSION: `No matching version found for name@1.0.0.`
+    const noMatch = /No matching version found for (\S+?)\.?(?:\s|$)/.exec(line);
+    const wanted = noMatch ? parseNameVersion(noMatch[1]!) : null;
+    if (wanted && !facts.version) {
+      facts.package = wanted.name;
+      facts.version = wanted.version;
+    }
     const failedPackage = /(?:Package failed to publish|occurred while publishing|failed to publish):?\s+"?(@?[\w./-]+?)"?(?:\s|:|$)/i.exec(line);
     if (failedPackage && !facts.package) facts.package = failedPackage[1]!.replace(/@(\d[\w.+-]*)$/, '');
   });

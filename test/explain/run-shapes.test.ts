@@ -192,3 +192,34 @@ test('doubled carriage return: publish line still read', async () => {
   const report = await explainLogs([path]);
   assert.deepEqual(report.published.map((item) => `${item.package}@${item.version}`), ['@acme/lib@1.2.0']);
 });
+
+test('install of a failed version: consequence', async () => {
+  const publishJob = jobLog([
+    ...stepHeader(['npm publish 2>&1 | tee publish.log'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://npm.pkg.github.com/@acme%2flib - Permission permission_denied: write_package',
+  ]);
+  const verifyJob = jobLog([
+    ...stepHeader(['npm install @acme/lib@1.2.0'], PUBLISH_ENV),
+    'npm error code ETARGET',
+    'npm error notarget No matching version found for @acme/lib@1.2.0.',
+    'npm error notarget In most cases you or one of your dependencies are requesting',
+    '##[error]Process completed with exit code 1.',
+  ]);
+  const path = join(dir, 'two-jobs.zip');
+  writeFileSync(path, zipSync({ '0_publish.txt': strToU8(publishJob), '1_verify.txt': strToU8(verifyJob) }));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 2);
+  const [publish, verify] = report.failures;
+  assert.equal(publish!.job, 'publish');
+  assert.equal(publish!.maskedBy, 'pipeline');
+  assert.equal(verify!.job, 'verify');
+  assert.equal(verify!.signature, 'no-matching-version');
+  assert.equal(verify!.package, '@acme/lib');
+  assert.equal(verify!.version, '1.2.0');
+  assert.equal(verify!.consequenceOf, 0);
+  assert.equal(verify!.masked, false);
+  assert.equal(report.summary.rootCause, 'package-permission-denied');
+});

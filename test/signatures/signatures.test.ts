@@ -35,7 +35,7 @@ const CASES: Array<[string, string[], number | null, string | null]> = [
   ['yarn-berry-invalid-auth', ['➤ YN0041: Invalid authentication (as an anonymous user)'], null, null],
   ['semantic-release-npm-token', ['[9:41:02 AM] [semantic-release] › ✘  EINVALIDNPMTOKEN Invalid npm token.'], null, null],
   ['http-404-get', ['npm error code E404', 'npm error 404 Not Found - GET https://npm.pkg.github.com/@acme%2fbackend - npm package "backend" does not exist under owner "acme"'], 404, '@acme/backend'],
-  ['no-matching-version', ['npm error code ETARGET', 'npm error notarget No matching version found for @acme/backend@2.4.0.'], null, null],
+  ['no-matching-version', ['npm error code ETARGET', 'npm error notarget No matching version found for @acme/backend@2.4.0.'], null, '@acme/backend'],
   ['http-401', ['npm error code E401', 'npm error 401 Unauthorized - PUT https://registry.example.com/left-pad'], 401, 'left-pad'],
   ['http-403', ['npm error code E403', 'npm error 403 403 Forbidden - PUT https://registry.example.com/left-pad - blocked by policy'], 403, 'left-pad'],
 ];
@@ -99,6 +99,7 @@ const FIXTURES: Array<[string, string, string]> = [
   ['npm10', 'e404-put-scoped', 'npm-404-put'],
   ['npm10', 'e409-version-exists', 'version-exists'],
   ['npm10', 'eneedauth', 'npm-need-auth'],
+  ['npm10', 'etarget', 'no-matching-version'],
   ['npm11', 'e404-put-oidc', 'npm-404-put'],
   ['npm11', 'e422-provenance', 'provenance-mismatch'],
   ['npm11', 'err-invalid-auth', 'npm-invalid-auth-config'],
@@ -118,6 +119,12 @@ test('npm 10 and 11 404 texts give the version', () => {
   const npm11 = classifyPublishOutput(readFileSync(new URL('../fixtures/logs/npm11/e404-put-oidc.txt', import.meta.url), 'utf8').split('\n'));
   assert.equal(npm11.facts.package, 'orchard-forms');
   assert.equal(npm11.facts.version, '1.3.0');
+});
+
+test('ETARGET text gives package and version', () => {
+  const facts = classifyPublishOutput(readFileSync(new URL('../fixtures/logs/npm10/etarget.txt', import.meta.url), 'utf8').split('\n')).facts;
+  assert.equal(facts.package, '@acme/lib');
+  assert.equal(facts.version, '1.2.0');
 });
 
 test('docs/signatures.md matches the catalogue', () => {
