@@ -25,8 +25,16 @@ export const rule = defineRule({
     const manifests = context.manifests().filter((manifest) => manifest.publishConfig.provenance === true || manifest.publishConfig.provenance === 'true');
     const npmrcEntries = context.npmrcFiles().flatMap((npmrc) => npmrc.entries.filter((entry) => entry.key === 'provenance' && entry.value === 'true'));
 
+    // A package.json script can carry the flag (`npm run release`), so any such script makes every job worth reading.
+    const scriptsAsk = context.manifests().some((manifest) => JSON.stringify(manifest.json.scripts ?? {}).includes('--provenance'));
+    const repositoryAsks = scriptsAsk || manifests.length > 0 || npmrcEntries.length > 0;
+
     for (const job of context.jobs()) {
       if (hasIdToken(job)) continue;
+      const jobAsks = job.allSteps.some(
+        (step) => step.run?.text.includes('--provenance') || [...step.env.keys()].some((name) => name.toLowerCase() === 'npm_config_provenance'),
+      );
+      if (!repositoryAsks && !jobAsks) continue;
       const roles = new Map<Job['allSteps'][number], StepRole>();
       for (const step of job.allSteps) roles.set(step, await analyzeStepRole(step, context.files));
       const publishSteps = job.allSteps.filter((step) => roles.get(step)!.publishes);
