@@ -91,8 +91,15 @@ export interface SimulatedPublish {
    * found up to the filesystem root, so the folder itself counts.
    */
   localPrefixReason: 'own-manifest' | 'nearest-manifest' | 'workspace-root' | 'no-manifest' | null;
-  /** Files in the workspace that hold a credential for the target registry but that the client does not read here. */
-  unreadCredentialFiles: Array<{ path: string; line: number; origin: LineOrigin }>;
+  /**
+   * Files in the workspace, and `~/.npmrc`, that contain a credential for
+   * the target registry but that the client does not read here. `place` is
+   * `home` for `~/.npmrc`, which npm skips when NPM_CONFIG_USERCONFIG names
+   * another user config, and `workspace` for a repository file.
+   */
+  unreadCredentialFiles: Array<{ path: string; line: number; origin: LineOrigin; place: 'workspace' | 'home' }>;
+  /** The user config npm reads here (a model path such as `/runner/temp/.npmrc`), and the variable that chose it. */
+  userConfig: { path: string; variableSource: VariableSource | null } | null;
   /** The last setup-node step with `registry-url` before the publish. */
   setupNode: SetupNodeRun | null;
   /** Names of the variables set for the publish, with their sources. */
@@ -528,6 +535,7 @@ async function resolveAt(
     projectConfig: null,
     localPrefixReason: null,
     unreadCredentialFiles: [],
+    userConfig: null,
     setupNode: state.setupNode,
     env: envSources,
     opaqueValues: state.opaqueValues,
@@ -560,6 +568,8 @@ async function resolveAt(
   if (resolution.credential.variable) result.variableSource = env.get(resolution.credential.variable)?.source ?? null;
   const project = resolution.configFiles.find((file) => file.level === 'project');
   if (project) result.projectConfig = { path: repoPath(project.file), exists: project.exists };
+  const user = resolution.configFiles.find((file) => file.level === 'user');
+  if (user) result.userConfig = { path: repoPath(user.file), variableSource: env.get('NPM_CONFIG_USERCONFIG')?.source ?? null };
   result.localPrefixReason = localPrefixReason(state, resolution, cwd, repoPath);
   result.unreadCredentialFiles = findUnreadCredentialFiles(state, resolution, repoPath, toReal);
   result.resolution = mapResolutionPaths(resolution, repoPath);
@@ -679,7 +689,7 @@ function nearestManifest(state: RunnerState, folder: string): string | null {
   }
 }
 
-/** `.npmrc` files in the workspace with a credential for the target registry that the client does not read. */
+/** `.npmrc` files in the workspace, and `~/.npmrc`, with a credential for the target registry that the client does not read. */
 function findUnreadCredentialFiles(
   state: RunnerState,
   resolution: PublishConfigResolution,
@@ -689,13 +699,15 @@ function findUnreadCredentialFiles(
   const read = new Set(resolution.configFiles.map((file) => file.file));
   const host = registryHost(resolution.registry.url);
   const found: SimulatedPublish['unreadCredentialFiles'] = [];
+  const homeNpmrc = posix.join(HOME, '.npmrc');
   for (const [virtual, lines] of state.files) {
-    if (!virtual.endsWith('/.npmrc') || !isUnder(virtual, WORKSPACE)) continue;
+    const place = virtual === homeNpmrc ? 'home' : virtual.endsWith('/.npmrc') && isUnder(virtual, WORKSPACE) ? 'workspace' : null;
+    if (!place) continue;
     const real = toReal(virtual);
     if (read.has(real) && resolution.client !== 'yarn-berry') continue;
     lines.forEach((line, index) => {
       const match = /^\s*\/\/([^/:]+)[^=]*:_authToken\s*=/.exec(line.text);
-      if (match && host && match[1]!.toLowerCase() === host) found.push({ path: repoPath(real), line: index + 1, origin: line.origin });
+      if (match && host && match[1]!.toLowerCase() === host) found.push({ path: repoPath(real), line: index + 1, origin: line.origin, place });
     });
   }
   return found;

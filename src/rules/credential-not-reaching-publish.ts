@@ -98,14 +98,15 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     parts.push('Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables, never `.npmrc` or NODE_AUTH_TOKEN, so the token setup-node was meant to pass is not used');
   }
   for (const unread of publish.unreadCredentialFiles) {
-    const writer = unread.origin.kind === 'step-write' ? ` (written by step ${JSON.stringify(unread.origin.step.displayName)})` : '';
-    const reason =
-      resolution.client === 'yarn-berry'
-        ? 'Yarn 2+ does not read `.npmrc`'
-        : publish.projectConfig
-          ? `npm's project config here is ${JSON.stringify(publish.projectConfig.path)}${publish.projectConfig.exists ? '' : ' (absent)'}, ${prefixReason(publish)}`
-          : 'npm does not read it from this folder';
-    parts.push(`the token in ${JSON.stringify(unread.path)}${writer} is not read: ${reason}`);
+    const writer =
+      unread.origin.kind === 'step-write' || unread.origin.kind === 'action' ? ` (written by step ${JSON.stringify(unread.origin.step.displayName)})` : '';
+    let reason: string;
+    if (resolution.client === 'yarn-berry') reason = 'Yarn 2+ does not read `.npmrc`';
+    else if (unread.place === 'home') reason = userConfigReason(publish);
+    else if (publish.projectConfig) {
+      reason = `npm's project config here is ${JSON.stringify(publish.projectConfig.path)}${publish.projectConfig.exists ? '' : ' (absent)'}, ${prefixReason(publish)}`;
+    } else reason = 'npm does not read it from this folder';
+    parts.push(`the token in ${JSON.stringify(displayModelPath(unread.path))}${writer} is not read: ${reason}`);
     related.push({ at: spanOfLine(context.repository, unread.origin), label: 'token written here, not read by this publish' });
   }
   if (credential.class === 'other-host') {
@@ -148,6 +149,16 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
   });
 }
 
+/** Explain why npm reads another user config than `~/.npmrc`. */
+function userConfigReason(publish: SimulatedPublish): string {
+  const user = publish.userConfig;
+  if (!user) return 'npm reads another user config here';
+  const path = JSON.stringify(displayModelPath(user.path));
+  if (user.variableSource?.kind === 'setup-node') return `npm's user config here is ${path}, because setup-node's \`registry-url\` sets NPM_CONFIG_USERCONFIG to it`;
+  if (user.variableSource) return `npm's user config here is ${path}, because NPM_CONFIG_USERCONFIG names it`;
+  return `npm's user config here is ${path}`;
+}
+
 /** Explain why the project config is that file, in npm's local-prefix terms. */
 function prefixReason(publish: SimulatedPublish): string {
   const folder = describeFolder(publish.cwd);
@@ -179,7 +190,7 @@ function fixFor(publish: SimulatedPublish): string {
       : `point the publish at the registry that has the credential (\`publishConfig.registry\` or \`--registry https:${target}\`)`;
   }
   const byPath =
-    publish.unreadCredentialFiles.length > 0 && publish.cwd
+    publish.unreadCredentialFiles.some((file) => file.place === 'workspace') && publish.cwd
       ? `, or publish by path from the folder whose \`.npmrc\` holds the token (\`npm publish ./${publish.packageDir}\` from the repository root)`
       : '';
   return `set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
