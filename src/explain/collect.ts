@@ -318,7 +318,8 @@ export class LogCollector implements LogSink {
       if (parsed) step.announced.push({ name: parsed.name, version: parsed.version, registry: null, line: entry });
       return;
     }
-    const publishingTo = /^npm notice Publishing to (\S+)/.exec(text);
+    // npm: `npm notice Publishing to URL with tag …`; Yarn 2+: `➤ YN0000: Publishing to URL with tag …`.
+    const publishingTo = /^(?:npm notice|➤ YN0000:(?: ·)?) Publishing to (\S+)/.exec(text);
     if (publishingTo) {
       step.registry = registryOrigin(publishingTo[1]!);
       const last = step.announced[step.announced.length - 1];

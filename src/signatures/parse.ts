@@ -23,7 +23,8 @@ export interface FailureFacts {
   keyLine: number;
 }
 
-const STATUS_LINE = /\b([1-5]\d\d) (?:[1-5]\d\d )?[A-Z][A-Za-z ]*? - (GET|PUT|POST|DELETE|PATCH|HEAD) (https?:\/\/[^\s'"]+)(?: - (.*))?/;
+// changesets writes the status with npm's code letter: `E404 Not Found - PUT …`.
+const STATUS_LINE = /\bE?([1-5]\d\d) (?:[1-5]\d\d )?[A-Z][A-Za-z ]*? - (GET|PUT|POST|DELETE|PATCH|HEAD) (https?:\/\/[^\s'"]+)(?: - (.*))?/;
 // npm prints the code alone on its line; a sentence after it is a quote (a test name, an echoed hint).
 const CODE_LINE = /^(?:npm (?:ERR!|error)|lerna ERR!)\s+code\s+([A-Z][A-Z0-9_]+)\s*$/;
 const LERNA_CODE = /^lerna ERR!\s+(E\d{3}|E[A-Z]+)\b/;

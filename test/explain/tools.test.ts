@@ -138,3 +138,30 @@ test('expired token notice before a 404', async () => {
   assert.equal(failure!.causes[0]!.id, 'token-invalid-or-expired');
   assert.ok(failure!.causes[0]!.evidence.some((evidence) => evidence.line === 2));
 });
+
+test('changesets: 404 on PUT matches npm-404-put', async () => {
+  const report = await explainText('changesets-404.log', [
+    '🦋  info Publishing "@quarry/cli" at "1.4.0"',
+    '🦋  error an error occurred while publishing @quarry/cli: E404 Not Found - PUT https://registry.npmjs.org/@quarry%2fcli - Not found',
+    '🦋  error packages failed to publish:',
+    '🦋  @quarry/cli@1.4.0',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.httpStatus, 404);
+  assert.equal(report.failures[0]!.registry, 'https://registry.npmjs.org/');
+  assert.equal(report.failures[0]!.signature, 'npm-404-put');
+});
+
+test('yarn 4: registry from the Publishing line', async () => {
+  const report = await explainText('yarn4.log', [
+    '➤ YN0000: · Yarn 4.5.3',
+    '➤ YN0000: Publishing to https://npm.pkg.github.com with tag latest',
+    '➤ YN0041: Invalid authentication (as an anonymous user)',
+    '➤ YN0000: · Failed with errors in 0s 812ms',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.npmCode, 'YN0041');
+  assert.equal(report.failures[0]!.registry, 'https://npm.pkg.github.com/');
+});
