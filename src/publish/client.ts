@@ -204,7 +204,8 @@ export function readClientJson(object: Record<string, unknown> | null, name: str
       kind: 'error',
       integrity: null,
       code: typeof fields.code === 'string' ? fields.code : null,
-      summary: typeof fields.summary === 'string' ? fields.summary : null,
+      // pnpm names the text `message` where npm has `summary`.
+      summary: typeof fields.summary === 'string' ? fields.summary : typeof fields.message === 'string' ? fields.message : null,
       detail: typeof fields.detail === 'string' ? fields.detail : null,
     };
   }
