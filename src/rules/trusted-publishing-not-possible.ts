@@ -45,6 +45,8 @@ export const rule = defineRule({
       const fixes: string[] = [];
       const related: Array<{ at: Anchor; label: string }> = [];
       let confidence: Confidence = 'medium';
+      // True once a reason is found that stops the exchange for certain (old npm, self-hosted runner).
+      let blocked = false;
 
       const npm = await jobNpm(publish, context.files);
       if (npm.version && supportsTrustedPublishing(npm.version) === false) {
@@ -52,12 +54,14 @@ export const rule = defineRule({
         fixes.push(`use a Node whose npm is ${TRUSTED_PUBLISHING_MIN_NPM} or later (\`node-version: 24\`), or run \`npm install -g npm@^${TRUSTED_PUBLISHING_MIN_NPM}\` before publishing`);
         if (npm.at) related.push({ at: npm.at, label: 'Node version chosen here' });
         confidence = npm.source === 'runner-default' ? 'medium' : 'high';
+        blocked = true;
       }
       if (publish.job.runsOn.selfHosted) {
         reasons.push('the job runs on a self-hosted runner, and npmjs.org accepts trusted publishing only from GitHub-hosted runners');
         fixes.push('run the publish job on a GitHub-hosted runner');
         if (publish.job.runsOn.span) related.push({ at: publish.job.runsOn.span, label: 'self-hosted runner' });
         confidence = 'high';
+        blocked = true;
       }
       const credential = publish.resolution?.credential;
       if (publish.setupNode && credential && credential.class !== 'secret' && credential.class !== 'missing' && credential.class !== 'other-host') {
@@ -69,6 +73,9 @@ export const rule = defineRule({
         related.push({ at: publish.setupNode.registryUrlValue, label: 'writes an _authToken line' });
       }
       if (reasons.length === 0) continue;
+      // The _authToken line alone is a likely cause, not a certain one, because
+      // setup-node's maintainers saw a publish succeed with it. Alone, it is a warning.
+      const severity = blocked ? 'error' : 'warning';
 
       const workflowFile = publish.job.workflow.file.path.split('/').pop()!;
       findings.push(
@@ -77,6 +84,7 @@ export const rule = defineRule({
           step: publish.step,
           job: publish.job,
           confidence,
+          severity,
           label: 'publishes with OIDC',
           message: `job ${JSON.stringify(publish.job.id)} means to publish ${publish.resolution?.packageName ? JSON.stringify(publish.resolution.packageName) : 'the package'} to npmjs.org with trusted publishing (\`id-token: write\`, no token given), but ${reasons.join('; and ')}`,
           fix: `${fixes.join('; ')}; and register a trusted publisher on npmjs.com for this repository with workflow file ${JSON.stringify(workflowFile)}`,
