@@ -72,7 +72,7 @@ export function buildFindingsReport(input: {
   };
 }
 
-/** Exit status of `check`: 1 when a shown, unsuppressed finding remains, else 0. */
+/** Return the exit status of `check`: 1 when a shown, unsuppressed finding remains, else 0. */
 export function exitStatusOf(report: FindingsReport): 0 | 1 {
   return report.summary.errors + report.summary.warnings + report.summary.info > 0 ? 1 : 0;
 }
@@ -81,7 +81,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** The one summary line that closes the text and compact formats. */
+/** Build the one summary line that closes the text, compact, github and markdown formats. */
 export function summaryLine(report: FindingsReport): string {
   const { summary } = report;
   const total = summary.errors + summary.warnings + summary.info;
@@ -99,7 +99,7 @@ export function summaryLine(report: FindingsReport): string {
   return `${plural(total, 'problem')}: ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.info} info; ${scope}${tail}`;
 }
 
-/** `path:line:col: severity: message [rule-id]`, the grep-able first line of a finding. */
+/** Format the grep-able first line of a finding: `path:line:col: severity: message [rule-id]`. */
 export function findingHeadline(finding: Finding): string {
   const suppressed = finding.suppressed ? ' (suppressed)' : '';
   return `${finding.file}:${finding.line}:${finding.column}: ${finding.severity}: ${finding.message} [${finding.ruleId}]${suppressed}`;

@@ -49,9 +49,9 @@ export interface NodeInFile {
 
 /**
  * A place a finding can point at. A `Step` points at its `name:` (else its
- * `uses:` or `run:` line); a `Job` at its id; a `RunScript` at its `run:`
- * value; a `Value` at the value; a `ValueRange` at part of a value (one
- * `${{ … }}` of a `with:` input); a `Span` is taken as is.
+ * `uses:` or `run:` line), and a `Job` at its id. A `RunScript` points at its
+ * `run:` value, a `Value` at the value, and a `ValueRange` at part of a value
+ * (one `${{ … }}` of a `with:` input). A `Span` is taken as is.
  */
 export type Anchor = Span | Value<unknown> | Step | Job | RunScript | ScriptRange | ValueRange | NodeInFile;
 
