@@ -75,6 +75,7 @@ export function rankCauses(failure: FailureContext, source: FailureContext | nul
 
   readEnvironment(failure, adjust);
   readJobFacts(failure, evidence.jobFacts, adjust);
+  readOidcLog(failure, adjust);
   compareWithWorkingPublishes(failure, evidence, adjust);
   readMessage(failure, adjust);
 
@@ -107,6 +108,9 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-missing', -40, null, null);
     adjust('token-empty', -20, null, null);
     adjust('token-unexpanded-variable', -20, null, null);
+  } else if (userConfig && failure.oidcIntended) {
+    // With trusted publishing the missing NODE_AUTH_TOKEN is deliberate: the OIDC exchange should supply the credential.
+    adjust('token-missing', -15, null, null);
   } else if (userConfig) {
     adjust('token-missing', 35, `setup-node's user config is in use (${location(userConfig.line)}) but the step's env has no NODE_AUTH_TOKEN, so the \`_authToken\` line it holds, which reads \`\${NODE_AUTH_TOKEN}\`, has nothing to send`, userConfig.line);
     adjust('token-unexpanded-variable', 10, null, userConfig.line);
@@ -154,6 +158,8 @@ function readJobFacts(failure: FailureContext, facts: JobFacts | null, adjust: A
       adjust('npm-too-old-for-oidc', 0, null, idToken.line);
     } else {
       adjust('oidc-not-configured', 30, `the job may use trusted publishing (${location(idToken.line)}) and passes no token, so the OIDC exchange is the credential`, idToken.line);
+      // NOTE: setup-node prints the npm it found; a later `npm install -g npm@…` in the job is not seen here.
+      if (npm) adjust('npm-too-old-for-oidc', -40, null, null);
     }
     // NOTE: whether setup-node's placeholder `_authToken` line keeps npm 11 from trying the OIDC exchange is
     // disputed (as of 2026-12: some users report it, others publish fine with it), so it stays a medium-confidence cause.
@@ -161,6 +167,35 @@ function readJobFacts(failure: FailureContext, facts: JobFacts | null, adjust: A
     if (tokenLine && PLACEHOLDER.test(tokenLine.value.trim())) {
       adjust('token-placeholder', 20, `setup-node's \`registry-url\` wrote an \`_authToken\` line that reads \`\${NODE_AUTH_TOKEN}\`, and the step's env holds its placeholder (${location(tokenLine.line)}), which may keep npm from trying the OIDC exchange`, tokenLine.line, true);
     }
+  }
+}
+
+// npm 11 logs the trusted-publishing exchange at verbose level (`npm verbose oidc …`); its messages as in npm/cli lib/utils/oidc.js, 2026-12.
+function readOidcLog(failure: FailureContext, adjust: Adjust): void {
+  const lines = failure.step.raw.oidcLines.filter((line) => line.file === failure.keyLine.file && line.line < failure.keyLine.line);
+  const rejected = lines.find((line) => /Failed token exchange request/i.test(line.text));
+  const noPermission = lines.find((line) => /incorrect permissions for id-token|Failed to fetch id_token/i.test(line.text));
+  const succeeded = lines.find((line) => /Successfully retrieved and set token/i.test(line.text));
+
+  if (rejected) {
+    const message = /body message: (.*)$/.exec(rejected.text)?.[1]?.trim() ?? rejected.text;
+    adjust('oidc-not-configured', 50, `npm tried the OIDC exchange and the registry rejected it with "${message}" (${location(rejected)}): no trusted publisher on npmjs.com matches this repository and workflow file, or the package does not exist yet`, rejected, true);
+    // The exchange was tried, so npm is new enough and no placeholder kept it from trying.
+    adjust('npm-too-old-for-oidc', -60, null, null);
+    adjust('token-placeholder', -40, null, null);
+    adjust('token-missing', -20, null, null);
+  }
+  if (noPermission) {
+    adjust('id-token-permission-missing', 50, `npm could not get an OIDC token from GitHub (${location(noPermission)}): the job needs \`permissions: id-token: write\``, noPermission, true);
+    adjust('npm-too-old-for-oidc', -60, null, null);
+  }
+  if (succeeded) {
+    // The exchange gave npm a publish token, so the refusal concerns what that token may do.
+    adjust('oidc-not-configured', -40, null, null);
+    adjust('npm-too-old-for-oidc', -60, null, null);
+    adjust('token-missing', -40, null, null);
+    adjust('token-placeholder', -40, null, null);
+    adjust('package-permission-denied', 20, `the OIDC exchange gave npm a token (${location(succeeded)}), so the registry refused what that token may publish`, succeeded, true);
   }
 }
 

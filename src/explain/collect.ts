@@ -41,6 +41,8 @@ export interface RawStep {
   successMessages: LogLine[];
   /** npm's notice that the token it sent has expired or was revoked (npm 11, as of 2026). */
   expiredTokenNotice: LogLine | null;
+  /** npm 11's `npm verbose oidc …` lines: how the trusted-publishing exchange went. */
+  oidcLines: LogLine[];
   /** Lines read closely after the first failure, capped so a noisy step cannot cost much. */
   closeReadLines: number;
 }
@@ -95,6 +97,7 @@ function newStep(job: string | null, file: string, name: string | null, nameFrom
     failures: [],
     successMessages: [],
     expiredTokenNotice: null,
+    oidcLines: [],
     closeReadLines: 0,
   };
 }
@@ -308,6 +311,10 @@ export class LogCollector implements LogSink {
       return;
     }
 
+    if (/^npm (?:verbose|info|notice|warn) oidc /.test(text)) {
+      step.oidcLines.push(entry);
+      return;
+    }
     if (/^npm (?:notice|warn) Access token expired or revoked/i.test(text)) {
       step.expiredTokenNotice = entry;
       return;

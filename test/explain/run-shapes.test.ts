@@ -223,3 +223,51 @@ test('install of a failed version: consequence', async () => {
   assert.equal(verify!.masked, false);
   assert.equal(report.summary.rootCause, 'package-permission-denied');
 });
+
+const OIDC_JOB_SETUP = [
+  '##[group]GITHUB_TOKEN Permissions',
+  'Contents: read',
+  'IdToken: write',
+  '##[endgroup]',
+  '##[group]Environment details',
+  'node: v24.11.0',
+  'npm: 11.6.1',
+  '##[endgroup]',
+];
+
+test('OIDC exchange rejected: trusted publisher first', async () => {
+  const path = write('oidc-exchange.log', jobLog([
+    ...OIDC_JOB_SETUP,
+    ...stepHeader(['npm publish --loglevel verbose'], { NPM_CONFIG_USERCONFIG: '/home/runner/work/_temp/.npmrc', NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' }),
+    'npm notice 📦  kestrel@4.3.0',
+    'npm http fetch POST 404 https://registry.npmjs.org/-/npm/v1/oidc/token/exchange/package/kestrel 412ms',
+    'npm verbose oidc Failed token exchange request with body message: OIDC token exchange error - package not found',
+    'npm notice Publishing to https://registry.npmjs.org/ with tag latest and default access',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://registry.npmjs.org/kestrel - Not found',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  const [first, second] = report.failures[0]!.causes;
+  assert.equal(first!.id, 'oidc-not-configured');
+  assert.equal(first!.confidence, 'high');
+  assert.ok(first!.evidence.some((evidence) => evidence.line === 18), 'cites the verbose oidc line');
+  assert.notEqual(second!.id, 'token-placeholder', 'npm did try the exchange, so the placeholder did not stop it');
+});
+
+test('OIDC job, ENEEDAUTH: no token advice first', async () => {
+  const path = write('oidc-eneedauth.log', jobLog([
+    ...OIDC_JOB_SETUP,
+    ...stepHeader(['npm publish'], { NPM_CONFIG_USERCONFIG: '/home/runner/work/_temp/.npmrc' }),
+    'npm notice 📦  kestrel@4.3.0',
+    'npm error code ENEEDAUTH',
+    'npm error need auth This command requires you to be logged in to https://registry.npmjs.org/',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.causes[0]!.id, 'oidc-not-configured');
+  assert.equal(report.failures[0]!.fixes[0]!.for, 'oidc-not-configured');
+  assert.ok(!report.failures[0]!.causes.slice(0, 2).some((cause) => cause.id === 'npm-too-old-for-oidc'), 'npm 11.6.1 is new enough');
+});
