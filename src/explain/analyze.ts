@@ -84,12 +84,16 @@ function stepName(raw: RawStep, isCiLog: boolean): string {
   return isCiLog ? 'Set up job' : '(output outside any step)';
 }
 
+// Steps that run because an earlier one failed (`if: failure()`): notifiers and log dumps. Their
+// running does not show that the failure was ignored. NOTE: judged by the step's name or first command.
+const FAILURE_HANDLER = /\bfail|notif|slack|discord|\bteams\b|alert|\bdebug\b|_logs\b|diagnos/i;
+
 async function buildStepContexts(steps: RawStep[], isCiLogFile: Map<string, boolean>): Promise<StepContext[]> {
   const contexts: StepContext[] = [];
   for (const [index, raw] of steps.entries()) {
     const pipefail = shellHasPipefail(raw.shell);
     const script = raw.isAction ? { commands: [], directoryChanges: [], pipefailLine: null } : await analyzeScript(raw.script, pipefail === true);
-    const laterInJob = steps.slice(index + 1).some((other) => sameJob(other, raw) && other.header !== null);
+    const laterInJob = steps.slice(index + 1).some((other) => sameJob(other, raw) && other.header !== null && !FAILURE_HANDLER.test(stepName(other, true)));
     contexts.push({
       raw,
       index,

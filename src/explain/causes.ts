@@ -170,7 +170,7 @@ function readJobFacts(failure: FailureContext, facts: JobFacts | null, adjust: A
   }
 }
 
-// npm 11 logs the trusted-publishing exchange at verbose level (`npm verbose oidc …`); its messages as in npm/cli lib/utils/oidc.js, 2026-12.
+// npm 11 logs the trusted-publishing exchange at verbose level (`npm verbose oidc …`), with the messages matched here (npm 11.6, 2026-12).
 function readOidcLog(failure: FailureContext, adjust: Adjust): void {
   const lines = failure.step.raw.oidcLines.filter((line) => line.file === failure.keyLine.file && line.line < failure.keyLine.line);
   const rejected = lines.find((line) => /Failed token exchange request/i.test(line.text));

@@ -271,3 +271,34 @@ test('OIDC job, ENEEDAUTH: no token advice first', async () => {
   assert.equal(report.failures[0]!.fixes[0]!.for, 'oidc-not-configured');
   assert.ok(!report.failures[0]!.causes.slice(0, 2).some((cause) => cause.id === 'npm-too-old-for-oidc'), 'npm 11.6.1 is new enough');
 });
+
+test('failure notifier after failed publish: not masked', async () => {
+  const path = write('notify.log', jobLog([
+    ...stepHeader(['npm publish'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@acme%2flib - You may not perform that action with these credentials.',
+    '##[error]Process completed with exit code 1.',
+    ...stepHeader(['curl -sS -X POST -d "release failed" "$SLACK_WEBHOOK"'], { SLACK_WEBHOOK: '***' }),
+    'ok',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.masked, false, 'a step that reports the failure runs because of it');
+  assert.equal(report.failures[0]!.maskedBy, null);
+});
+
+test('release step after failed publish: continue-on-error', async () => {
+  const path = write('release-after.log', jobLog([
+    ...stepHeader(['npm publish'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@acme%2flib - You may not perform that action with these credentials.',
+    '##[error]Process completed with exit code 1.',
+    ...stepHeader(['gh release create "v1.2.0" --generate-notes'], { GH_TOKEN: '***' }),
+    'https://github.com/acme/lib/releases/tag/v1.2.0',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures[0]!.masked, true);
+  assert.equal(report.failures[0]!.maskedBy, 'continue-on-error');
+});
