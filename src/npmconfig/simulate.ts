@@ -247,7 +247,32 @@ function evaluateExpression(state: RunnerState, step: Step, expression: Expressi
     return '';
   }
   if (expression.origin === 'github.token') return state.opaque('github.token');
+  if (expression.origin === 'secrets' && expression.name && callersWithoutSecret(step.job, expression.name)) return '';
   return state.opaque(expression.body);
+}
+
+/**
+ * Return the jobs that call this job's reusable workflow without passing
+ * secret `name` (neither by name nor by `secrets: inherit`), when every
+ * caller in the repository does so; then the secret is empty in this job.
+ * Null when the workflow also runs on its own events, has no caller here,
+ * or a caller passes the secret. `GITHUB_TOKEN` is always set.
+ * NOTE: a caller in another repository cannot be seen; a workflow that only
+ * such callers pass the secret to would be misread as getting none.
+ */
+export function callersWithoutSecret(job: Job, name: string): Job[] | null {
+  const workflow = job.workflow;
+  if (!workflow.call || workflow.callers.length === 0) return null;
+  if (workflow.events.some((event) => event !== 'workflow_call')) return null;
+  if (name.toUpperCase() === 'GITHUB_TOKEN') return null;
+
+  // Secret names are case-insensitive on GitHub.
+  const secretName = name.toUpperCase();
+  for (const caller of workflow.callers) {
+    if (caller.secrets === 'inherit') return null;
+    if ([...caller.secrets.keys()].some((key) => key.toUpperCase() === secretName)) return null;
+  }
+  return workflow.callers;
 }
 
 function applySetupNode(state: RunnerState, step: Step, env: Map<string, SimVariable>): void {

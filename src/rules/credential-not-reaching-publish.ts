@@ -10,7 +10,9 @@ import {
   spanOfLine,
   spanOfVariable,
 } from '../npmconfig/rule-support.js';
-import { displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
+import { callersWithoutSecret, displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
+import type { Expression } from '../workflow/expressions.js';
+import type { Job } from '../workflow/model.js';
 import { locate, type Anchor, type RuleContext } from './context.js';
 import { defineRule } from './types.js';
 
@@ -87,6 +89,15 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     parts.push(`${credential.variable} is not set for this step, so Yarn stops with "Environment variable not found" before publishing`);
   } else if (credential.class === 'unexpanded-variable' && credential.variable) {
     parts.push(`${credential.variable} is not set for this step, so npm sends the text \`\${${credential.variable}}\` itself`);
+  } else if (credential.class === 'empty' && publish.variableSource?.kind === 'step-env') {
+    const unpassed = unpassedSecret(publish, publish.variableSource.entry.value.expressions);
+    if (unpassed) {
+      const callers = unpassed.callers.map((caller) => `job ${JSON.stringify(caller.id)} (${caller.idSpan.file}:${caller.idSpan.line})`).join(', ');
+      parts.push(
+        `${credential.variable} is \`${unpassed.expression}\`, which is empty because ${callers} ${unpassed.callers.length === 1 ? 'calls' : 'call'} this workflow without passing secret ${JSON.stringify(unpassed.name)} (no \`secrets: inherit\` either)`,
+      );
+      for (const caller of unpassed.callers) related.push({ at: caller.idSpan, label: `calls without secret ${JSON.stringify(unpassed.name)}` });
+    }
   }
   if (publish.variableSource) {
     const span = spanOfVariable(publish.variableSource);
@@ -147,6 +158,16 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     },
     related: distinct,
   });
+}
+
+/** Find a `secrets.X` in a value that every caller of this reusable workflow leaves out. */
+function unpassedSecret(publish: SimulatedPublish, expressions: Expression[]): { expression: string; name: string; callers: Job[] } | null {
+  for (const expression of expressions) {
+    if (expression.origin !== 'secrets' || !expression.name) continue;
+    const callers = callersWithoutSecret(publish.job, expression.name);
+    if (callers) return { expression: expression.text, name: expression.name, callers };
+  }
+  return null;
 }
 
 /** Explain why npm reads another user config than `~/.npmrc`. */
