@@ -41,7 +41,10 @@ function statusOf(code: string | null, text: string): number | null {
   const fromCode = code && /^E(\d{3})$/.exec(code);
   if (fromCode) return Number(fromCode[1]);
   const fromText = /\b([45]\d\d) [A-Z][A-Za-z ]+ - (PUT|GET)\b/.exec(text);
-  return fromText ? Number(fromText[1]) : null;
+  if (fromText) return Number(fromText[1]);
+  // Yarn 2+: `➤ YN0035:   Response Code: 403 (Forbidden)`.
+  const fromYarn = /Response Code: ([45]\d\d)\b/.exec(text);
+  return fromYarn ? Number(fromYarn[1]) : null;
 }
 
 /** Decide whether a failed upload was rejected, hit an existing version, or ended without a known outcome. */
@@ -67,7 +70,7 @@ function cause(id: CauseId, message: string, fix: string, evidence: PublishCause
  * log file line the classification rests on.
  */
 export function classifyFailure(input: FailureInput, log: LogPosition, context: ClassifyContext = {}): PublishCause {
-  const code = input.json.code ?? /npm error code (\w+)/.exec(input.output)?.[1] ?? null;
+  const code = input.json.code ?? /npm error code (\w+)/.exec(input.output)?.[1] ?? /➤ (YN(?!0000)\d{4}):/.exec(input.output)?.[1] ?? null;
   const summary = input.json.summary ?? lastErrorLine(input.output) ?? `the client exited with status ${input.exitCode}`;
   const lines = input.output.split(/\r?\n/);
   const classified = classifyPublishOutput(lines, context);
@@ -137,5 +140,5 @@ function lastErrorLine(output: string): string | null {
   const lines = output.split(/\r?\n/).map((line) => line.trim()).filter((line) => /^(npm (ERR!|error)|ERR_PNPM|➤ YN\d+|Error:)/.test(line) && !/complete log of this run/.test(line));
   const useful = lines.filter((line) => !/^npm (ERR!|error) code /.test(line));
   const last = useful[0] ?? lines[0];
-  return last ? last.replace(/^npm (ERR!|error) /, '') : null;
+  return last ? last.replace(/^npm (ERR!|error) /, '').replace(/^➤ YN\d{4}:\s*/, '') : null;
 }

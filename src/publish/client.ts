@@ -217,3 +217,25 @@ export function readClientJson(object: Record<string, unknown> | null, name: str
   }
   return empty;
 }
+
+/**
+ * Rewrite Yarn 2+'s `--json` report lines (`{"type":"error","displayName":"YN0035","data":…}`)
+ * as the `➤ YN0035: …` lines Yarn prints without `--json`, one for one, so
+ * the signature catalogue and the log line numbers work on them. Other lines
+ * are kept as they are.
+ */
+export function yarnJsonToText(output: string): string {
+  return output
+    .split('\n')
+    .map((line) => {
+      if (!line.startsWith('{')) return line;
+      try {
+        const report = JSON.parse(line) as { type?: unknown; displayName?: unknown; data?: unknown };
+        if (typeof report.type === 'string' && typeof report.displayName === 'string' && typeof report.data === 'string') return `➤ ${report.displayName}: ${report.data}`;
+      } catch {
+        // Not a report line: keep it.
+      }
+      return line;
+    })
+    .join('\n');
+}

@@ -13,6 +13,7 @@ import {
   parseLastJsonObject,
   readClientJson,
   runClient,
+  yarnJsonToText,
   type DetectedClient,
   type PassThroughOptions,
 } from './client.js';
@@ -273,9 +274,10 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
 
     const logPosition = { file: outcome.logFile, lineOffset };
     const classifyContext = { registry, package: id };
-    const verdict = judgeUpload({ json, output: run.combined, exitCode: run.exitCode });
+    const failure = { json, output: client.name === 'yarn' ? yarnJsonToText(run.combined) : run.combined, exitCode: run.exitCode };
+    const verdict = judgeUpload(failure);
     if (options.dryRun || verdict === 'rejected') {
-      outcome.cause = classifyFailure({ json, output: run.combined, exitCode: run.exitCode }, logPosition, classifyContext);
+      outcome.cause = classifyFailure(failure, logPosition, classifyContext);
       return outcome;
     }
 
@@ -288,7 +290,7 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
       outcome.status = verdict === 'conflict' && attempt === 1 ? 'already-published' : 'published';
       return outcome;
     }
-    outcome.cause = classifyFailure({ json, output: run.combined, exitCode: run.exitCode }, logPosition, classifyContext);
+    outcome.cause = classifyFailure(failure, logPosition, classifyContext);
     if (landed === 'unknown') {
       outcome.cause.message += ' The registry could not be asked afterwards whether the version landed, so pubguard did not upload again.';
       return outcome;
