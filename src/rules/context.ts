@@ -172,14 +172,17 @@ export function buildFinding(repository: Repository, rule: Rule, input: FindingI
 
 /**
  * A `# pubguard-ignore <rule-id> <reason>` comment suppresses a finding of
- * that rule when it sits on one of the finding's lines, or anywhere in the
+ * that rule when it sits on one of the finding's lines, alone on the line
+ * right above it (the only place in an `.npmrc`), or anywhere in the
  * finding's step (including a comment line right above the step). For a step
  * of a composite action, the comment may also sit on the step that uses it.
  */
 function findSuppression(repository: Repository, finding: Finding, step: Step | null): IgnoreComment | null {
   const matches = (comment: IgnoreComment) => comment.ruleId === finding.ruleId;
   const onLine = (repository.ignoreComments.get(finding.file) ?? []).find(
-    (comment) => matches(comment) && comment.line >= finding.line && comment.line <= finding.endLine,
+    (comment) =>
+      matches(comment) &&
+      ((comment.line >= finding.line && comment.line <= finding.endLine) || (comment.wholeLine && comment.line === finding.line - 1)),
   );
   if (onLine) return onLine;
   for (let current = step; current; current = current.caller) {

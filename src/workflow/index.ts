@@ -1,6 +1,7 @@
 /** The GitHub Actions and repository model (see `model.ts`). */
 export * from './model.js';
-export { loadRepository, parseRemoteUrl, parseRepositoryName, normalizeWorkingDirectory, findIgnoreComments, MAX_WORKFLOW_BYTES, type LoadOptions } from './load.js';
+export { loadRepository, parseRemoteUrl, parseRepositoryName, normalizeWorkingDirectory, MAX_WORKFLOW_BYTES, type LoadOptions } from './load.js';
+export { findIgnoreComments } from './ignore-comments.js';
 export { createFileReader, createMemoryReader, joinPath, type FileReader, type DirectoryEntry } from './files.js';
 export { findExpressions, isWholeExpression, readsSecret, type Expression, type ExpressionOrigin, type ExpressionReference } from './expressions.js';
 export { resolveShell, LINUX_DEFAULT_SHELL, type ResolvedShell, type ShellSource } from './shells.js';

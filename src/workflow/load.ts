@@ -27,6 +27,7 @@ import { resolveShell, type ResolvedShell, type ShellSource } from './shells.js'
 import { mapScalarOffsets, SourceFile, spanOfNode, type Span } from './source.js';
 import { getEntry, getNode, mapEntries, parseYaml, resolveNode, scalarValue, sequenceItems, stringAt } from './yaml-nodes.js';
 import { findExpressions } from './expressions.js';
+import { findIgnoreComments } from './ignore-comments.js';
 
 export interface LoadOptions {
   /** `owner/name` of the repository; read from `git remote get-url origin` when absent. */
@@ -448,19 +449,6 @@ export function normalizeWorkingDirectory(text: string): string | null {
 
 function isWholeLineComment(file: SourceFile, line: number): boolean {
   return /^\s*#/.test(file.lineText(line));
-}
-
-const IGNORE_COMMENT = /#\s*pubguard-ignore[ \t]+([a-z0-9][a-z0-9-]*)(?:[ \t]+(.*))?$/;
-
-/** Find `# pubguard-ignore <rule-id> <reason>` comments in a file. */
-export function findIgnoreComments(file: SourceFile): IgnoreComment[] {
-  if (!file.text.includes('pubguard-ignore')) return [];
-  const found: IgnoreComment[] = [];
-  for (let line = 1; line <= file.lineCount; line += 1) {
-    const match = IGNORE_COMMENT.exec(file.lineText(line));
-    if (match) found.push({ ruleId: match[1]!, reason: (match[2] ?? '').trim(), line, file: file.path });
-  }
-  return found;
 }
 
 function readEvents(document: Document, node: Node | null): string[] {

@@ -239,6 +239,8 @@ export interface IgnoreComment {
   /** 1-based line of the comment. */
   line: number;
   file: string;
+  /** True when the comment is the whole line, so it may annotate the line below. */
+  wholeLine: boolean;
 }
 
 /** A YAML file under `.github/workflows/` that could not become a workflow. */

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { isScalar } from 'yaml';
 import { joinPath, type FileReader } from './files.js';
 import type { NpmrcEntry, NpmrcFile, PackageLayout, PackageManifest, Repository } from './model.js';
+import { findIgnoreComments } from './ignore-comments.js';
 import { SourceFile } from './source.js';
 import { getNode, parseYaml, sequenceItems } from './yaml-nodes.js';
 
@@ -23,6 +24,7 @@ export function loadPackages(reader: FileReader, repository: Repository): Packag
     if (text === null) return null;
     const file = new SourceFile(path, text);
     repository.files.set(path, file);
+    repository.ignoreComments.set(path, findIgnoreComments(file));
     return file;
   };
 

@@ -102,3 +102,14 @@ test('a failing rule makes the check incomplete, not clean', async () => {
   const { text } = await renderCheckOutput(result, { format: 'compact', threshold: 'warning', color: false, version: '0.0.0' });
   assert.equal(text, 'check incomplete: rule "always-throws" failed (see standard error); 0 problems found by the others: 1 workflow file, 1 rule\n');
 });
+
+test('a comment line above suppresses, also in .npmrc', async () => {
+  const directory = fileURLToPath(new URL('./fixtures/npmrc-suppressed/', import.meta.url));
+  const result = await runCheck({ directory, only: ['npmrc-auth-not-scoped'] });
+  const byLine = result.findings.map((item) => [item.file, item.line, item.suppressed]);
+  assert.deepEqual(byLine, [
+    ['.npmrc', 2, true],
+    ['.npmrc', 3, false],
+  ]);
+  assert.equal(result.findings[0]!.suppressedBy, '.npmrc:1 (the mirror reads this file, not npm)');
+});
