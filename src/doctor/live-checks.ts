@@ -154,9 +154,11 @@ async function checkVersion(client: RegistryClient, input: LiveCheckInput, live:
         findings.push(
           makeFinding({
             ruleId: 'version-already-published',
-            severity: 'error',
-            message: `"${spec}" is already in "${registry}", and a registry never accepts the same version twice`,
-            fix: 'raise "version" in package.json before publishing, or skip this package (pubguard publish does so itself)',
+            // A warning: pubguard publish skips this version as already-published and exits 0,
+            // so a rerun after a partial failure must not be stopped here.
+            severity: 'warning',
+            message: `"${spec}" is already in "${registry}": pubguard publish skips it as already-published, and a plain npm publish fails because a registry never accepts the same version twice`,
+            fix: 'raise "version" in package.json to publish a new release; leave it when this run only completes an earlier partial publish',
             file,
             args: { spec, registry },
           }),

@@ -31,14 +31,16 @@ function invalidRegistry(entry: DoctorPackageReport): boolean {
 function liveRows(entry: DoctorPackageReport): string[] {
   const { live } = entry;
   if (live.reachable === null) {
-    const reason = invalidRegistry(entry) ? 'the registry is not a URL' : entry.name ? '--offline' : 'no package name';
+    let reason = '--offline';
+    if (!entry.name) reason = 'no package name';
+    if (invalidRegistry(entry)) reason = 'the registry is not a URL';
     const rows = [row('live checks', `skipped (${reason})`)];
     if (live.githubScopes) rows.push(row('scopes', live.githubScopes.join(', ') || 'none'));
     if (live.npmVersion) rows.push(row('npm', live.npmVersion));
     return rows;
   }
   const rows: string[] = [];
-  // A registry that answers the ping with 5xx was asked nothing else.
+  // After a 5xx response to the ping, doctor sends no other request.
   const serverError = live.pingStatus !== null && live.pingStatus >= 500;
   if (!live.reachable) rows.push(row('reachable', 'no'));
   else if (serverError || live.pingStatus === null) rows.push(row('reachable', `yes, but HTTP ${live.pingStatus ?? '5xx'} (server error)`));
@@ -76,8 +78,20 @@ function packageBlock(entry: DoctorPackageReport): string {
     lines.push('', `  ${findingHeadline(finding)}`, `    fix: ${finding.fix}`, `    docs: ${finding.docs}`);
   }
   const firstError = entry.findings.find((finding) => finding.severity === 'error');
-  lines.push('', firstError ? `  verdict: publish would fail: ${firstError.message}` : '  verdict: ready to publish');
+  const published = entry.live.versionExists === 'exists';
+  let verdict = 'ready to publish';
+  if (firstError) verdict = `publish would fail: ${firstError.message}`;
+  else if (published) verdict = 'already published: pubguard publish skips this version, and a plain npm publish would fail';
+  lines.push('', `  verdict: ${verdict}`);
   return lines.join('\n');
+}
+
+/** Count the packages ready to publish and, when any, those already published, which pubguard publish skips. */
+function readyText(report: DoctorReport): string {
+  const already = report.packages.filter((entry) => entry.live.versionExists === 'exists').length;
+  const ready = report.packages.length - already;
+  const readyPart = `${ready} package${ready === 1 ? '' : 's'} ready to publish`;
+  return already > 0 ? `${readyPart}, ${already} already published` : readyPart;
 }
 
 export function renderDoctorText(report: DoctorReport): string {
@@ -89,7 +103,7 @@ export function renderDoctorText(report: DoctorReport): string {
   blocks.push(
     summary.wouldFail > 0
       ? `doctor: ${summary.wouldFail} of ${packages} would fail to publish (${counts})`
-      : `doctor: ${packages} ready to publish (${counts})`,
+      : `doctor: ${readyText(report)} (${counts})`,
   );
   return redact(`${blocks.join('\n\n')}\n`);
 }

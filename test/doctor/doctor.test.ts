@@ -241,12 +241,19 @@ test('doctor reports an unreachable registry', async () => {
 });
 
 test('doctor reports an already published version', async () => {
+  // pubguard publish skips such a version as already-published and exits 0, so doctor must not stop the job.
   const folder = project('published', { 'package.json': manifest('doctor-published'), 'index.js': '1;\n', '.npmrc': registry.npmrc(aliceToken) });
   const run = await doctor(['--format', 'json'], folder);
-  assert.equal(run.status, 1);
+  assert.equal(run.status, 0, run.stdout);
   const report = parse(run);
   assert.equal(report.packages[0]!.live.versionExists, 'exists');
+  assert.equal(report.packages[0]!.verdict, 'ok');
   assert.deepEqual(ruleIds(report), ['version-already-published']);
+  assert.equal(report.packages[0]!.findings[0]!.severity, 'warning');
+  const text = await doctor([], folder);
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /verdict: already published: pubguard publish skips this version, and a plain npm publish would fail/);
+  assert.match(text.stdout, /^doctor: 0 packages ready to publish, 1 already published \(0 errors, 1 warning, 0 info\)$/m);
 });
 
 test('doctor reports a token the registry ignores', async () => {
@@ -292,13 +299,14 @@ test('doctor checks every workspace', async () => {
     'packages/b/index.js': '1;\n',
   });
   const run = await doctor(['--format', 'json'], repo);
-  assert.equal(run.status, 1);
+  assert.equal(run.status, 0, run.stdout);
   const report = parse(run);
-  assert.deepEqual(report.packages.map((entry) => [entry.path, entry.verdict]).sort(), [
-    ['packages/a', 'ok'],
-    ['packages/b', 'would-fail'],
+  assert.deepEqual(report.packages.map((entry) => [entry.path, entry.verdict, entry.live.versionExists]).sort(), [
+    ['packages/a', 'ok', 'missing'],
+    ['packages/b', 'ok', 'exists'],
   ]);
-  assert.equal(report.summary.wouldFail, 1);
+  assert.equal(report.summary.wouldFail, 0);
+  assert.equal(report.summary.packages, 2);
 });
 
 test('doctor flags secret files in the tarball', async () => {
