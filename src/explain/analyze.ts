@@ -147,6 +147,9 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
   const publishedIndexes = new Map<StepContext, number[]>();
   for (const step of contexts) {
     const indexes: number[] = [];
+    // `+ name@version` lines of a step whose every publish command has `--dry-run` published nothing.
+    const publishCommands = step.script.commands.filter((command) => command.isPublish);
+    if (publishCommands.length > 0 && publishCommands.every((command) => /(^|\s)--dry-run\b/.test(command.text))) step.raw.published = [];
     for (const mention of step.raw.published) {
       indexes.push(published.length);
       published.push({

@@ -43,6 +43,8 @@ export interface RawStep {
   expiredTokenNotice: LogLine | null;
   /** npm 11's `npm verbose oidc …` lines: how the trusted-publishing exchange went. */
   oidcLines: LogLine[];
+  /** Packages whose `Publishing to … (dry-run)` line was seen and whose `+ name@version` is still to come; `*` when unnamed. */
+  dryRun: Set<string>;
   /** Lines read closely after the first failure, capped so a noisy step cannot cost much. */
   closeReadLines: number;
 }
@@ -98,6 +100,7 @@ function newStep(job: string | null, file: string, name: string | null, nameFrom
     successMessages: [],
     expiredTokenNotice: null,
     oidcLines: [],
+    dryRun: new Set(),
     closeReadLines: 0,
   };
 }
@@ -327,6 +330,13 @@ export class LogCollector implements LogSink {
     }
     // npm: `npm notice Publishing to URL with tag …`; Yarn 2+: `➤ YN0000: Publishing to URL with tag …`.
     const publishingTo = /^(?:npm notice|➤ YN0000:(?: ·)?) Publishing to (\S+)/.exec(text);
+    if (publishingTo && text.endsWith('(dry-run)')) {
+      // npm marks a dry run on this line only; the `+ name@version` it prints next (or, from pnpm, just before) publishes nothing.
+      const last = step.announced[step.announced.length - 1];
+      step.dryRun.add(last?.name ?? '*');
+      step.published = step.published.filter((mention) => entry.line - mention.line.line > REPEAT_DISTANCE || (last !== undefined && mention.name !== last.name));
+      return;
+    }
     if (publishingTo) {
       step.registry = registryOrigin(publishingTo[1]!);
       const last = step.announced[step.announced.length - 1];
@@ -336,7 +346,10 @@ export class LogCollector implements LogSink {
     const plus = /^\+ (\S+)$/.exec(text);
     if (plus) {
       const parsed = parseNameVersion(plus[1]!);
-      if (parsed) {
+      if (parsed && (step.dryRun.has(parsed.name) || step.dryRun.has('*'))) {
+        step.dryRun.delete(parsed.name);
+        step.dryRun.delete('*');
+      } else if (parsed) {
         const announced = [...step.announced].reverse().find((mention) => mention.name === parsed.name);
         step.published.push({ name: parsed.name, version: parsed.version, registry: announced?.registry ?? step.registry, line: entry });
       }

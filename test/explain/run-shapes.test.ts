@@ -302,3 +302,25 @@ test('release step after failed publish: continue-on-error', async () => {
   assert.equal(report.failures[0]!.masked, true);
   assert.equal(report.failures[0]!.maskedBy, 'continue-on-error');
 });
+
+test('dry run: nothing published', async () => {
+  const path = write('dry-run.log', [
+    'npm notice 📦  kestrel@4.3.0',
+    'npm notice Publishing to https://registry.npmjs.org/ with tag latest and default access (dry-run)',
+    '+ kestrel@4.3.0',
+    '',
+  ].join('\n'));
+  const report = await explainLogs([path]);
+  assert.equal(report.published.length, 0, 'npm marks a dry run with (dry-run)');
+  assert.equal(report.summary.verdict, 'no-publish');
+});
+
+test('dry-run step, pnpm order: nothing published', async () => {
+  const path = write('pnpm-dry-run.log', jobLog([
+    ...stepHeader(['pnpm --filter @acme/shared publish --dry-run --no-git-checks']),
+    '+ @acme/shared@0.1.0',
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access (dry-run)',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.published.length, 0);
+});
