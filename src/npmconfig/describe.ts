@@ -34,7 +34,11 @@ export function describeCredential(credential: CredentialResolution): string {
     case 'unexpanded-variable':
       return `the literal text "\${${credential.variable ?? 'VAR'}}" (the variable is not set)`;
     case 'empty':
-      return credential.variable ? `nothing, because "${credential.variable}" is set but empty` : 'nothing, because the value is empty';
+      if (!credential.variable) return 'nothing, because the value is empty';
+      // `${NAME?}` (npm) and `${NAME:-}` (Yarn) give an empty value for an unset variable.
+      return credential.variableSet
+        ? `nothing, because "${credential.variable}" is set but empty`
+        : `nothing, because "${credential.variable}" is not set and its reference expands to an empty value`;
     case 'missing':
       return 'nothing, because no credential is configured for that registry';
     case 'other-host':

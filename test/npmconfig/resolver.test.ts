@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { detectClient, resolvePublishConfig, resolveNpmPublish, resolveYarnPublish } from '../../src/npmconfig/index.js';
+import { describeCredential, detectClient, resolvePublishConfig, resolveNpmPublish, resolveYarnPublish } from '../../src/npmconfig/index.js';
 import { bundledNpmForNodeSpec, supportsTrustedPublishing } from '../../src/npmconfig/node-versions.js';
 import { tokenShape } from '../../src/npmconfig/classify.js';
 import { redact } from '../../src/report/redact.js';
@@ -230,6 +230,22 @@ test('yarn berry token sources', async () => {
   const fromEnv = await resolveYarnPublish({ cwd: join(plain, 'repo'), env: isolatedEnv(plain, { YARN_NPM_AUTH_TOKEN: `npm_${'c'.repeat(36)}` }) });
   assert.equal(fromEnv.credential.class, 'secret');
   assert.deepEqual(fromEnv.credential.origin, { kind: 'env', variable: 'YARN_NPM_AUTH_TOKEN' });
+});
+
+test('empty credential from an unset variable', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@acme/widget", "version": "1.2.0" }\n',
+    'repo/.yarnrc.yml': 'npmAuthToken: "${NPM_AUTH_TOKEN:-}"\n',
+  });
+  const unset = await resolveYarnPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root) });
+  assert.equal(unset.credential.class, 'empty');
+  assert.equal(unset.credential.variable, 'NPM_AUTH_TOKEN');
+  assert.equal(unset.credential.variableSet, false);
+  assert.equal(describeCredential(unset.credential), 'nothing, because "NPM_AUTH_TOKEN" is not set and its reference expands to an empty value');
+
+  const empty = await resolveYarnPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root, { NPM_AUTH_TOKEN: '' }) });
+  assert.equal(empty.credential.variableSet, true);
+  assert.equal(describeCredential(empty.credential), 'nothing, because "NPM_AUTH_TOKEN" is set but empty');
 });
 
 test('token shapes', () => {
