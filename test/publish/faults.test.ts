@@ -48,7 +48,7 @@ function assertClean(run: CliRun): void {
 
 async function publish(name: string, args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const repo = writeTree({ 'package.json': { name, version: '1.0.0' } });
-  return runCliAsync(['publish', '--format', 'json', '--landed-wait', '1500', ...args], { cwd: repo, env: env(extraEnv) });
+  return runCliAsync(['publish', '--format', 'json', '--landed-wait', '800', ...args], { cwd: repo, env: env(extraEnv) });
 }
 
 test('fault: one 503 on upload is retried after a look', async () => {
