@@ -216,7 +216,8 @@ export async function checkGithubScopes(input: GithubScopesInput, live: LiveChec
   if (resolution.credential.class !== 'secret') return [];
   const shape = resolution.credential.shape;
   // GITHUB_TOKEN (ghs_) and fine-grained tokens have permissions, not OAuth scopes.
-  if (shape === 'ghs_' || shape === 'github_pat_') return [];
+  // npm tokens and JWTs are no GitHub tokens at all, so they must not go to the GitHub API.
+  if (shape === 'ghs_' || shape === 'github_pat_' || shape === 'npm_' || shape === 'jwt') return [];
   const token = registryFetch.getAuth(resolution.registry.url, { ...input.npmOptions, registry: resolution.registry.url }).token;
   if (!token) return [];
   try {

@@ -180,6 +180,19 @@ export function checkGithubPackages(context: PackageContext, resolution: Publish
       }),
     );
   }
+  if (resolution.credential.class === 'secret' && resolution.credential.shape === 'npm_') {
+    const origin = resolution.credential.origin;
+    findings.push(
+      makeFinding({
+        ruleId: 'github-packages-npm-token',
+        severity: 'error',
+        message: `the token for "${registry}" is an npmjs.com token ("npm_…"), and GitHub Packages accepts only GitHub tokens`,
+        fix: 'use GITHUB_TOKEN with "permissions: packages: write" in GitHub Actions, or a personal access token (classic) with the write:packages scope, in the variable the config refers to',
+        file: origin?.kind === 'file' ? displayPath(cwd, origin.file) : manifestFile,
+        line: origin?.kind === 'file' ? origin.line : 1,
+      }),
+    );
+  }
   return findings;
 }
 

@@ -657,3 +657,22 @@ test('doctor rejects a timeout too long for a timer', async () => {
   assert.equal(run.status, 2);
   assert.equal(run.stderr, 'pubguard: doctor: invalid --timeout "3000000": expected at most 3600 seconds\n');
 });
+
+test('doctor flags an npm token for GitHub Packages', async () => {
+  // A setup that passes secrets.NPM_TOKEN to a GitHub Packages publish; the token must not go to the GitHub API either.
+  const token = 'npm_0123456789abcdefghijABCDEFGHIJ012345';
+  const folder = project('github-npm-token', {
+    'package.json': manifest('@owner/npm-token', '1.0.0', { repository: 'github:owner/npm-token' }),
+    'index.js': '1;\n',
+    '.npmrc': `@owner:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=\${NODE_AUTH_TOKEN}\n`,
+  });
+  const before = githubRequests.length;
+  const run = await doctor(['--offline', '--github-scopes', '--format', 'json'], folder, { GITHUB_API_URL: githubApiUrl, NODE_AUTH_TOKEN: token });
+  assert.equal(run.status, 1);
+  const finding = parse(run).packages[0]!.findings[0]!;
+  assert.deepEqual(ruleIds(parse(run)), ['github-packages-npm-token']);
+  assert.equal(finding.file, '.npmrc');
+  assert.equal(finding.line, 2);
+  assert.equal(githubRequests.length, before);
+  assertNoToken(run, token);
+});
