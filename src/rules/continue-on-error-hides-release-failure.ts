@@ -16,6 +16,8 @@ export const rule = defineRule({
   confidence: 'high',
   async check(context) {
     const findings: Finding[] = [];
+    // Installing one of this repository's own packages checks that it was published.
+    const ownPackages = new Set(context.manifests().flatMap((manifest) => (manifest.name ? [manifest.name] : [])));
     for (const job of context.jobs()) {
       // Only jobs with `continue-on-error: true` on the job or a step need their scripts read.
       const jobLevel = isTrue(job.continueOnError);
@@ -45,7 +47,7 @@ export const rule = defineRule({
       for (const publish of publishSteps) for (const step of stepsDecidingPublish(publish, job.allSteps)) deciding.set(step, publish);
       for (const step of job.allSteps) {
         if (!isTrue(step.continueOnError)) continue;
-        const role = roleOf(step, roles.get(step)!, deciding);
+        const role = roleOf(step, roles.get(step)!, deciding, ownPackages);
         if (!role) continue;
         findings.push(
           context.finding({
@@ -70,7 +72,7 @@ interface Role {
   command: string | null;
 }
 
-function roleOf(step: Step, stepRole: StepRole, deciding: Map<Step, Step>): Role | null {
+function roleOf(step: Step, stepRole: StepRole, deciding: Map<Step, Step>, ownPackages: Set<string>): Role | null {
   if (stepRole.publishes) {
     const command = stepRole.publishCommand;
     return {
@@ -80,8 +82,9 @@ function roleOf(step: Step, stepRole: StepRole, deciding: Map<Step, Step>): Role
       command,
     };
   }
-  if (stepRole.verifies) {
-    const command = stepRole.verifyCommand;
+  const ownInstall = stepRole.installs.find((install) => ownPackages.has(packageNameOf(install.spec)));
+  if (stepRole.verifies || ownInstall) {
+    const command = stepRole.verifyCommand ?? ownInstall?.command ?? null;
     return {
       kind: 'verify',
       what: 'checks the published package',
@@ -99,4 +102,11 @@ function roleOf(step: Step, stepRole: StepRole, deciding: Map<Step, Step>): Role
     };
   }
   return null;
+}
+
+/** Take the package name of a spec: `@acme/backend@1.2.3` gives `@acme/backend`. */
+function packageNameOf(spec: string): string {
+  const unquoted = spec.replace(/^["']|["']$/g, '');
+  const at = unquoted.indexOf('@', unquoted.startsWith('@') ? 1 : 0);
+  return at === -1 ? unquoted : unquoted.slice(0, at);
 }

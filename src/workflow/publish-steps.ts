@@ -140,6 +140,8 @@ export interface StepRole {
    * script was not parsed (not bash or sh).
    */
   provenanceFlags: Array<{ start: number; end: number; text: string }> | null;
+  /** Package specs that `npm install`, `pnpm add` or `yarn add` install (`@acme/backend`, `pkg@1.2.3`), as written. */
+  installs: Array<{ spec: string; command: string }>;
 }
 
 const roles = new WeakMap<Step, Promise<StepRole>>();
@@ -156,7 +158,7 @@ export function analyzeStepRole(step: Step, files: FileReader): Promise<StepRole
 
 async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
   const viaAction = step.uses?.kind === 'repository' && isPublishAction(step.uses.raw);
-  const role: StepRole = { publishes: viaAction, verifies: false, publishCommand: viaAction ? step.uses!.raw : null, verifyCommand: null, masked: null, provenanceFlags: null };
+  const role: StepRole = { publishes: viaAction, verifies: false, publishCommand: viaAction ? step.uses!.raw : null, verifyCommand: null, masked: null, provenanceFlags: null, installs: [] };
   if (!step.run) return role;
 
   // The shell layer and the shared per-step analysis load only when a run script exists.
@@ -185,6 +187,12 @@ async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
     provenanceFlags.push({ start: span.start, end: span.end, text: flag?.text ?? shell.excerpt(analysis, command.span) });
   }
   const query = analysis.commands.find((command) => analysis.queries.has(command.id));
+  const installs: StepRole['installs'] = [];
+  for (const command of analysis.commands) {
+    const [tool, verb, ...rest] = command.argv.map((word) => word.text ?? word.raw);
+    if (!['npm', 'pnpm', 'yarn'].includes(tool ?? '') || !['install', 'i', 'add'].includes(verb ?? '')) continue;
+    for (const spec of rest) if (!spec.startsWith('-')) installs.push({ spec, command: shell.excerpt(analysis, command.span) });
+  }
   const pipeline = shell.findPipelineFailures(analysis).find((failure) => failure.role === 'publish');
   const ignored = shell.findIgnoredFailures(analysis).find((failure) => failure.role === 'publish');
   const masked = pipeline ?? ignored;
@@ -197,5 +205,6 @@ async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
       ? { start: masked.command.span.start, end: masked.command.span.end, command: shell.excerpt(analysis, masked.command.span), how: pipeline ? 'pipeline' : 'ignored' }
       : null,
     provenanceFlags,
+    installs,
   };
 }
