@@ -255,6 +255,9 @@ function readMessage(failure: FailureContext, adjust: Adjust): void {
   if (scopes) adjust('token-missing-scope', 40, `the registry names the scopes it needs: ${scopes[1]!.replace(/'/g, '`')}`, failure.keyLine);
   else if (/expected scopes|required scopes/i.test(facts.message)) adjust('token-missing-scope', 30, 'the registry says the token lacks the scopes it needs', failure.keyLine);
 
+  if (failure.signature?.id === 'gpr-404-put' && facts.package && !facts.package.startsWith('@')) {
+    adjust('scope-owner-mismatch', 30, `\`${facts.package}\` has no scope, and GitHub Packages accepts only \`@owner/name\``, null);
+  }
   if (failure.signature?.id === 'npm-404-put' && facts.package?.startsWith('@')) {
     const scope = facts.package.split('/')[0];
     adjust('package-permission-denied', 15, `\`${facts.package}\` is scoped: npmjs.org answers 404 when the credential may not publish to \`${scope}\``, null);

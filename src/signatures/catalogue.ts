@@ -26,6 +26,7 @@ import { signature as yarnBerryInvalidAuth } from './yarn-berry-invalid-auth.js'
 import { signature as semanticReleaseNpmToken } from './semantic-release-npm-token.js';
 import { signature as networkFailure } from './network-failure.js';
 import { signature as registryServerError } from './registry-server-error.js';
+import { signature as gpr404Put } from './gpr-404-put.js';
 import { signature as npm404Put } from './npm-404-put.js';
 import { signature as noMatchingVersion } from './no-matching-version.js';
 import { signature as http404Get } from './http-404-get.js';
@@ -55,6 +56,7 @@ export const SIGNATURES: readonly Signature[] = [
   semanticReleaseNpmToken,
   networkFailure,
   registryServerError,
+  gpr404Put,
   npm404Put,
   noMatchingVersion,
   http404Get,

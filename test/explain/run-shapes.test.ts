@@ -324,3 +324,21 @@ test('dry-run step, pnpm order: nothing published', async () => {
   const report = await explainLogs([path]);
   assert.equal(report.published.length, 0);
 });
+
+test('GitHub Packages 404 on PUT, unscoped name', async () => {
+  const path = write('gpr-404-unscoped.log', [
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://npm.pkg.github.com/nestlink-lib',
+    'npm error 404',
+    "npm error 404  'nestlink-lib@0.8.0' is not in this registry.",
+    '',
+  ].join('\n'));
+  const report = await explainLogs([path]);
+  const failure = report.failures[0]!;
+  assert.equal(failure.signature, 'gpr-404-put');
+  assert.equal(failure.package, 'nestlink-lib');
+  assert.equal(failure.version, '0.8.0');
+  assert.equal(failure.causes[0]!.id, 'scope-owner-mismatch');
+  assert.ok(!failure.causes.some((cause) => cause.id === 'oidc-not-configured'), 'GitHub Packages takes no OIDC');
+});
