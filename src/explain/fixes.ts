@@ -6,6 +6,12 @@ function location(line: LogLine): string {
   return `${line.file}:${line.line}`;
 }
 
+// Plain tool output has no steps, so the fix speaks of the step that ran the publish.
+function stepLabel(failure: FailureContext): string {
+  const raw = failure.step.raw;
+  return raw.header === null && !raw.nameFromInput ? 'the publish step' : `step "${failure.step.name}"`;
+}
+
 function maskingFix(failure: FailureContext): ExplainFix | null {
   const masking = failure.masking;
   if (!masking && failure.hiddenUnexplained) {
@@ -17,7 +23,7 @@ function maskingFix(failure: FailureContext): ExplainFix | null {
     };
   }
   if (!masking) return null;
-  const step = `step "${failure.step.name}"`;
+  const step = stepLabel(failure);
   const where = location(masking.line);
   switch (masking.maskedBy) {
     case 'pipeline':
@@ -42,7 +48,7 @@ function maskingFix(failure: FailureContext): ExplainFix | null {
 }
 
 function causeFix(failure: FailureContext, cause: ExplainCause): ExplainFix | null {
-  const step = `step "${failure.step.name}"`;
+  const step = stepLabel(failure);
   const env = failure.step.raw.env;
   const tokenLine = env.get('NODE_AUTH_TOKEN')?.line ?? env.get('NPM_CONFIG_USERCONFIG')?.line ?? null;
   const tokenEvidence = tokenLine ? [evidenceOf(tokenLine)] : [];

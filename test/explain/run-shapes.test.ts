@@ -342,3 +342,17 @@ test('GitHub Packages 404 on PUT, unscoped name', async () => {
   assert.equal(failure.causes[0]!.id, 'scope-owner-mismatch');
   assert.ok(!failure.causes.some((cause) => cause.id === 'oidc-not-configured'), 'GitHub Packages takes no OIDC');
 });
+
+test('plain output: fix names no pseudo step', async () => {
+  const path = write('plain-401.log', [
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+    'npm error code E401',
+    'npm error 401 Unauthorized - PUT https://npm.pkg.github.com/@acme%2fweb - authentication token not provided',
+    '',
+  ].join('\n'));
+  const report = await explainLogs([path]);
+  const fixes = report.failures[0]!.fixes.map((fix) => fix.summary).join('\n');
+  assert.ok(fixes.length > 0);
+  assert.ok(!fixes.includes('(output outside any step)'), fixes);
+  assert.match(fixes, /the publish step/);
+});
