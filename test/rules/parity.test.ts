@@ -58,6 +58,7 @@ test('checked docs examples print what the page shows', () => {
     mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
     writeFileSync(join(root, workflow[1]!), `# ${workflow[1]}\n${workflow[2]}`);
     const result = runCli(output[1]!.split(' '), { cwd: root });
+    assert.equal(result.stderr, '', `${id}: pubguard wrote to standard error`);
     assert.equal(result.stdout, output[2], `${id}: the example output on the page is not what pubguard prints`);
   }
 });
