@@ -55,7 +55,10 @@ export function renderExplainMarkdown(report: ExplainReport, options: MarkdownOp
   if (report.published.length > 0) {
     const rows = ['### Published', '', '| package | version | registry | evidence |', '| --- | --- | --- | --- |'];
     for (const item of report.published) {
-      rows.push(`| ${code(item.package)} | ${item.version ?? ''} | ${item.registry ?? ''} | ${code(`${item.evidence[0]!.file}:${item.evidence[0]!.line}`)} |`);
+      // Evidence after the first line is a failed attempt that this publish made good.
+      const retried = item.evidence.slice(1).map((evidence) => code(`${evidence.file}:${evidence.line}`));
+      const after = retried.length > 0 ? `, after the failed attempt at ${retried.join(', ')}` : '';
+      rows.push(`| ${code(item.package)} | ${item.version ?? ''} | ${item.registry ?? ''} | ${code(`${item.evidence[0]!.file}:${item.evidence[0]!.line}`)}${after} |`);
     }
     sections.push(rows.join('\n'));
   }

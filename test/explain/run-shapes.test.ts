@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { explainLogs } from '../../src/explain/index.js';
+import { renderExplainMarkdown } from '../../src/report/explain-markdown.js';
+import { renderExplainText } from '../../src/report/explain-text.js';
 
 let dir = '';
 before(() => {
@@ -105,6 +107,8 @@ test('retry that published: no failure, exit 0', async () => {
   assert.equal(report.summary.recovered, 1);
   const evidenceLines = report.published[0]!.evidence.map((evidence) => evidence.line);
   assert.deepEqual(evidenceLines, [20, 16], 'the publish line, then the failed attempt');
+  assert.match(renderExplainText(report), /retry\.log:20: `left-pad-ng@3\.0\.1`.*after the failed attempt at .*retry\.log:16/);
+  assert.match(renderExplainMarkdown(report), /after the failed attempt at `` .*retry\.log:16 ``/);
 });
 
 test('retry of another version: failure stays', async () => {
