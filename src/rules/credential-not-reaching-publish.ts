@@ -6,13 +6,15 @@ import {
   describeLine,
   intendedSecret,
   isGitHubPackages,
+  lineSpan,
   meansTrustedPublishing,
   spanOfLine,
   spanOfVariable,
 } from '../npmconfig/rule-support.js';
 import { callersWithoutSecret, displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
 import type { Expression } from '../workflow/expressions.js';
-import type { Job } from '../workflow/model.js';
+import type { Job, Repository } from '../workflow/model.js';
+import type { PublishConfigResolution } from '../npmconfig/types.js';
 import { locate, type Anchor, type RuleContext } from './context.js';
 import { defineRule } from './types.js';
 
@@ -120,10 +122,22 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     parts.push(`the token in ${JSON.stringify(displayModelPath(unread.path))}${writer} is not read: ${reason}`);
     related.push({ at: spanOfLine(context.repository, unread.origin), label: 'token written here, not read by this publish' });
   }
+  // npm 9+ rejects an unprefixed token at start-up (npmrc-auth-not-scoped reports the line itself).
+  if (['missing', 'other-host'].includes(credential.class) && resolution.client !== 'yarn-berry') {
+    for (const problem of resolution.unscopedAuth) {
+      parts.push(`the \`${problem.key}\` in ${problem.file}:${problem.line} has no registry prefix, so npm does not use it for any registry, and npm 9 and later stop with ERR_INVALID_AUTH before publishing`);
+    }
+  }
   if (credential.class === 'other-host') {
     const scope = resolution.packageName?.startsWith('@') ? resolution.packageName.split('/')[0] : null;
-    if (scope && resolution.registry.key === 'registry') {
-      parts.push(`no \`${scope}:registry\` maps the package's scope, so ${JSON.stringify(resolution.packageName)} goes to the default registry`);
+    const origin = resolution.registry.origin;
+    const name = resolution.packageName ? JSON.stringify(resolution.packageName) : 'the package';
+    if (origin.kind === 'package-json' || origin.kind === 'cli') {
+      const setting = origin.kind === 'cli' ? `\`${origin.flag}\`` : `\`${origin.field}\` (${describeOrigin(origin)})`;
+      parts.push(`${name} goes to ${resolution.registry.url} because of ${setting}, not to the registry the credential is for`);
+      if (origin.kind === 'package-json') related.push({ at: lineSpan(context.repository, origin.file, origin.line), label: 'registry chosen here' });
+    } else if (scope && resolution.registry.key === 'registry') {
+      parts.push(`no \`${scope}:registry\` maps the package's scope, so ${name} goes to the default registry`);
     }
   }
   if (publish.setupNode && publish.setupNode.step !== publish.step) {
@@ -146,7 +160,7 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     job: publish.job,
     label: 'publishes without a usable credential',
     message: `${parts.join('; ')}`,
-    fix: fixFor(publish),
+    fix: fixFor(publish, context.repository),
     args: {
       credentialClass: credential.class,
       credentialKey: credential.key,
@@ -195,17 +209,27 @@ function prefixReason(publish: SimulatedPublish): string {
   }
 }
 
-function fixFor(publish: SimulatedPublish): string {
+function fixFor(publish: SimulatedPublish, repository: Repository): string {
   const resolution = publish.resolution!;
   const secret = intendedSecret(publish) ?? (isGitHubPackages(resolution.registry.url) ? 'secrets.GITHUB_TOKEN' : 'secrets.NPM_TOKEN');
   const step = JSON.stringify(publish.step.displayName);
 
+  const prefixed = ['missing', 'other-host'].includes(resolution.credential.class) && resolution.client !== 'yarn-berry' ? prefixFix(repository, resolution) : null;
+  if (prefixed) return prefixed;
   if (resolution.client === 'yarn-berry') {
     return `set YARN_NPM_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}; Yarn 2+ ignores NODE_AUTH_TOKEN and \`.npmrc\``;
   }
   if (resolution.credential.class === 'other-host') {
     const scope = resolution.packageName?.startsWith('@') ? resolution.packageName.split('/')[0] : null;
     const target = resolution.credential.otherHosts[0]?.key.replace(/:[^:]+$/, '') ?? '';
+    const origin = resolution.registry.origin;
+    if (origin.kind === 'package-json' || origin.kind === 'cli') {
+      const setting = origin.kind === 'cli' ? `\`${origin.flag}\`` : `\`${origin.field}\``;
+      // The workflow's secret is for the other registry, so GitHub Packages gets GITHUB_TOKEN instead.
+      const token = isGitHubPackages(resolution.registry.url) ? 'secrets.GITHUB_TOKEN' : 'a token for that registry';
+      const value = token.startsWith('secrets.') ? `\`\${{ ${token} }}\`` : token;
+      return `give step ${step} a credential for ${resolution.registry.url} (setup-node's \`registry-url: ${resolution.registry.url}\` with NODE_AUTH_TOKEN set to ${value}), or drop ${setting} if the package belongs on https:${target}`;
+    }
     return scope
       ? `map the scope to the registry that has the credential (\`${scope}:registry=https:${target}\` in the project \`.npmrc\`, or setup-node's \`scope: ${scope.slice(1)}\`), or set \`publishConfig.registry\` in package.json`
       : `point the publish at the registry that has the credential (\`publishConfig.registry\` or \`--registry https:${target}\`)`;
@@ -214,5 +238,21 @@ function fixFor(publish: SimulatedPublish): string {
     publish.unreadCredentialFiles.some((file) => file.place === 'workspace') && publish.cwd
       ? `, or publish by path from the folder whose \`.npmrc\` holds the token (\`npm publish ./${publish.packageDir}\` from the repository root)`
       : '';
+  // With no credential line for the registry, NODE_AUTH_TOKEN alone changes nothing: setup-node's `registry-url` must write one.
+  if (!publish.setupNode && resolution.credential.class === 'missing') {
+    const setupNode = publish.job.allSteps.slice(0, publish.job.allSteps.indexOf(publish.step)).find((candidate) => candidate.uses?.action === 'actions/setup-node');
+    const where = setupNode ? `add \`registry-url: ${resolution.registry.url}\` to step ${JSON.stringify(setupNode.displayName)}` : `add an \`actions/setup-node\` step with \`registry-url: ${resolution.registry.url}\` before step ${step}`;
+    return `${where} and set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
+  }
   return `set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
+}
+
+/** Suggest the prefixed form of an unprefixed `_authToken` line, keeping a `${VAR}` value and never a literal one. */
+function prefixFix(repository: Repository, resolution: PublishConfigResolution): string | null {
+  const problem = resolution.unscopedAuth[0];
+  if (!problem) return null;
+  const text = repository.files.get(problem.file)?.lineText(problem.line) ?? '';
+  const value = /=\s*(\$\{\w+\??\})\s*$/.exec(text)?.[1] ?? '${NPM_TOKEN}';
+  const nerfDart = `${resolution.registry.url.replace(/^https?:/, '').replace(/\/?$/, '/')}`;
+  return `prefix the key in ${problem.file}:${problem.line} with the registry it is for: \`${nerfDart}:${problem.key}=${value}\``;
 }

@@ -26,12 +26,14 @@ export const rule = defineRule({
       for (const entry of npmrc.entries) {
         if (!UNSCOPED_KEYS.has(entry.key.toLowerCase())) continue;
         const renamed = entry.key.toLowerCase() === '_authtoken' || entry.key === '-authtoken' ? '_authToken' : entry.key;
+        // Show a `${VAR}` reference as written; a literal value stays out of the message.
+        const shown = /^\$\{\w+\??\}$/.test(entry.value.trim()) ? entry.value.trim() : '…';
         findings.push(
           context.finding({
             at: entry.span,
             label: 'no registry prefix',
             message: `${JSON.stringify(entry.span.file)} sets \`${entry.key}\` without a registry prefix; npm 9 and later stop every command with ERR_INVALID_AUTH ("Invalid auth configuration found") before reaching the registry`,
-            fix: `prefix the key with the registry it is for, as in "${prefix}:${renamed}=…" (\`npm config fix\` does this), and keep any \`\${VAR}\` reference as it is`,
+            fix: `prefix the key with the registry it is for, as in "${prefix}:${renamed}=${shown}" (\`npm config fix\` does this), and keep any \`\${VAR}\` reference as it is`,
             args: { key: entry.key, file: entry.span.file, line: entry.line },
           }),
         );

@@ -46,6 +46,9 @@ describe('handed credential cases', { skip: existsSync(CASES) ? false : `cases f
     assert.equal(finding!.args.credentialClass, 'missing');
     assert.match(finding!.message, /"packages\/sdk\/\.npmrc" \(absent\)/);
     assert.match(finding!.message, /written by step "Authenticate"/);
+    // setup-node has no registry-url here, so no config line reads NODE_AUTH_TOKEN: setting it alone changes nothing.
+    assert.match(finding!.fix, /add `registry-url: https:\/\/registry\.npmjs\.org\/` to step "#2 actions\/setup-node@v4"/);
+    assert.match(finding!.fix, /npm publish \.\/packages\/sdk/);
     assert.deepEqual(
       finding!.related.map((location) => `${location.file}:${location.line}`),
       ['.github/workflows/publish.yml:12'],
@@ -76,5 +79,25 @@ describe('handed credential cases', { skip: existsSync(CASES) ? false : `cases f
     assert.match(finding!.message, /11\.5\.1/);
     assert.match(finding!.message, /placeholder/);
     assert.match(finding!.fix, /"release\.yml"/);
+  });
+});
+
+describe('credential fixes that work', () => {
+  const FIXTURES = new URL('../rules/credential-not-reaching-publish/', import.meta.url).pathname;
+
+  test('unscoped-auth fix keeps the variable', async () => {
+    const directory = new URL('../rules/npmrc-auth-not-scoped/bad-unscoped', import.meta.url).pathname;
+    const result = await runCheck({ directory, repo: null, only: ['npmrc-auth-not-scoped'] });
+    assert.equal(result.findings.length, 1);
+    assert.match(result.findings[0]!.fix, /as in "\/\/registry\.npmjs\.org\/:_authToken=\$\{NPM_TOKEN\}"/);
+  });
+
+  test('unprefixed token gets a prefix', async () => {
+    const result = await runCheck({ directory: join(FIXTURES, 'bad-unscoped-auth-token'), repo: null, only: ['credential-not-reaching-publish'] });
+    assert.equal(result.findings.length, 1);
+    assert.equal(
+      result.findings[0]!.fix,
+      'prefix the key in .npmrc:1 with the registry it is for: `//registry.npmjs.org/:_authToken=${PUBLISH_TOKEN}`',
+    );
   });
 });
