@@ -56,10 +56,16 @@ export interface JobFacts {
   npmVersion: { value: string; line: LogLine } | null;
 }
 
-/** The input a line came from: a zip entry `logs.zip:job/3_Step.txt` belongs to `logs.zip`. */
+/**
+ * Return the run a file belongs to: a zip entry `logs.zip:job/3_Step.txt`
+ * belongs to `logs.zip`, and a per-step file of an unzipped archive,
+ * `logs/job/3_Step.txt`, to the folder `logs`.
+ */
 export function sourceOf(file: string): string {
   const zip = /^(.*\.zip):/i.exec(file);
-  return zip ? zip[1]! : file;
+  if (zip) return zip[1]!;
+  const perStep = /^(.*)\/[^/]+\/\d+_[^/]*\.txt$/i.exec(file);
+  return perStep ? perStep[1]! : file;
 }
 
 /** The key of a job in `LogCollector.jobFacts`. */

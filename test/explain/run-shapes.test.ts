@@ -360,3 +360,23 @@ test('plain output: fix names no pseudo step', async () => {
   assert.ok(!fixes.includes('(output outside any step)'), fixes);
   assert.match(fixes, /the publish step/);
 });
+
+test('folder of per-step files: one job', async () => {
+  const folder = join(dir, 'steps-of-one-job');
+  mkdirSync(join(folder, 'release'), { recursive: true });
+  writeFileSync(join(folder, 'release', '2_Publish.txt'), jobLog([
+    ...stepHeader(['npm publish'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://npm.pkg.github.com/@acme%2flib - Permission permission_denied: write_package',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  writeFileSync(join(folder, 'release', '3_Create release.txt'), jobLog([
+    ...stepHeader(['gh release create "v1.2.0" --generate-notes'], { GH_TOKEN: '***' }),
+    'https://github.com/acme/lib/releases/tag/v1.2.0',
+  ]));
+  const report = await explainLogs([folder]);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.step, 'Publish');
+  assert.equal(report.failures[0]!.maskedBy, 'continue-on-error', 'the next step of the same job ran');
+});
