@@ -259,7 +259,8 @@ export async function checkTrustedPublishing(
 /** File names that usually hold credentials or keys. */
 export function isSecretLookingFile(path: string): boolean {
   const name = basename(path).toLowerCase();
-  return name === '.npmrc' || name === '.env' || name.startsWith('.env.') || name.endsWith('.pem') || name.startsWith('id_rsa');
+  if (name === '.npmrc' || name === '.yarnrc' || name === '.yarnrc.yml') return true;
+  return name === '.env' || name.startsWith('.env.') || name.endsWith('.pem') || name.startsWith('id_rsa');
 }
 
 /** A packed tarball above this size is unusual for an npm package (an estimate, not a registry limit). */

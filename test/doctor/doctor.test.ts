@@ -676,3 +676,18 @@ test('doctor flags an npm token for GitHub Packages', async () => {
   assert.equal(githubRequests.length, before);
   assertNoToken(run, token);
 });
+
+test('doctor flags Yarn config files in the tarball', async () => {
+  // npm packs .yarnrc.yml and .yarnrc, which often carry npmAuthToken or _authToken.
+  const folder = project('yarnrc-in-tarball', {
+    'package.json': manifest('doctor-yarnrc-file'),
+    'index.js': '1;\n',
+    // In a subfolder, so the client stays npm: a .yarnrc.yml at the root makes it Yarn 2+.
+    'template/.yarnrc.yml': 'npmAuthToken: "${YARN_TOKEN}"\n',
+    'template/.yarnrc': 'registry "https://registry.example/"\n',
+    '.npmrc': registry.npmrc(aliceToken),
+  });
+  const run = await doctor(['--format', 'json', '--offline'], folder);
+  assert.equal(run.status, 0, run.stdout);
+  assert.deepEqual(parse(run).packages[0]!.tarball?.secretFiles.sort(), ['template/.yarnrc', 'template/.yarnrc.yml']);
+});
