@@ -4,7 +4,7 @@ import type { Signature } from './types.js';
 export const signature: Signature = {
   id: 'no-matching-version',
   title: 'no published version matches',
-  match: { registry: 'any', httpStatus: null, npmCode: ['ETARGET'], method: null, message: null },
+  match: { registry: 'any', httpStatus: null, npmCode: ['ETARGET', 'ERR_PNPM_NO_MATCHING_VERSION'], method: null, message: null },
   causes: [
     { id: 'version-not-published', why: 'the version asked for is not in the registry', tellApart: 'an earlier publish of that version failed' },
   ],

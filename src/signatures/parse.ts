@@ -26,6 +26,8 @@ export interface FailureFacts {
 // changesets writes the status with npm's code letter: `E404 Not Found - PUT …`.
 const STATUS_LINE = /\bE?([1-5]\d\d) (?:[1-5]\d\d )?[A-Z][A-Za-z ]*? - (GET|PUT|POST|DELETE|PATCH|HEAD) (https?:\/\/[^\s'"]+)(?: - (.*))?/;
 // npm prints the code alone on its line; a sentence after it is a quote (a test name, an echoed hint).
+// pnpm: ` ERR_PNPM_FETCH_404  GET https://npm.pkg.github.com/@scope%2Fname: Not Found - 404`.
+const PNPM_FETCH_LINE = /ERR_PNPM_FETCH_([1-5]\d\d)\s+(GET|PUT|POST|DELETE|PATCH|HEAD) (https?:\/\/[^\s'"]+?):?(?:\s|$)(?:(.*?)(?: - \d{3})?$)?/;
 const CODE_LINE = /^(?:npm (?:ERR!|error)|lerna ERR!)\s+code\s+([A-Z][A-Z0-9_]+)\s*$/;
 const LERNA_CODE = /^lerna ERR!\s+(E\d{3}|E[A-Z]+)\b/;
 const NETWORK_CODE = /\b(ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ERR_SOCKET_TIMEOUT|EAI_FAIL)\b/;
@@ -93,6 +95,15 @@ export function parseFailureLines(lines: string[]): FailureFacts {
       facts.method = status[2]!;
       facts.url = status[3]!;
       facts.registryMessage = status[4]?.trim() || null;
+      facts.keyLine = index;
+      keyLineFound = true;
+    }
+    const pnpmFetch = status ? null : PNPM_FETCH_LINE.exec(line);
+    if (pnpmFetch && facts.httpStatus === null) {
+      facts.httpStatus = Number(pnpmFetch[1]);
+      facts.method = pnpmFetch[2]!;
+      facts.url = pnpmFetch[3]!;
+      facts.registryMessage = pnpmFetch[4]?.trim() || null;
       facts.keyLine = index;
       keyLineFound = true;
     }

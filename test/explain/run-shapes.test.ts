@@ -380,3 +380,24 @@ test('folder of per-step files: one job', async () => {
   assert.equal(report.failures[0]!.step, 'Publish');
   assert.equal(report.failures[0]!.maskedBy, 'continue-on-error', 'the next step of the same job ran');
 });
+
+test('pnpm install 404 after failed publish: consequence', async () => {
+  const path = write('pnpm-verify.log', jobLog([
+    ...stepHeader(['npm publish | tee publish.log'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://npm.pkg.github.com/@acme%2flib - Permission permission_denied: write_package',
+    ...stepHeader(['pnpm add @acme/lib@1.2.0']),
+    ' ERR_PNPM_FETCH_404  GET https://npm.pkg.github.com/@acme%2Flib: Not Found - 404',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 2);
+  const verify = report.failures[1]!;
+  assert.equal(verify.httpStatus, 404);
+  assert.equal(verify.package, '@acme/lib');
+  assert.equal(verify.registry, 'https://npm.pkg.github.com/');
+  assert.equal(verify.signature, 'http-404-get');
+  assert.equal(verify.consequenceOf, 0);
+});

@@ -38,6 +38,8 @@ const CASES: Array<[string, string[], number | null, string | null]> = [
   ['no-matching-version', ['npm error code ETARGET', 'npm error notarget No matching version found for @acme/backend@2.4.0.'], null, '@acme/backend'],
   ['http-401', ['npm error code E401', 'npm error 401 Unauthorized - PUT https://registry.example.com/left-pad'], 401, 'left-pad'],
   ['http-403', ['npm error code E403', 'npm error 403 403 Forbidden - PUT https://registry.example.com/left-pad - blocked by policy'], 403, 'left-pad'],
+  ['no-matching-version', [' ERR_PNPM_NO_MATCHING_VERSION  No matching version found for @acme/web@2.0.0'], null, '@acme/web'],
+  ['http-404-get', [' ERR_PNPM_FETCH_404  GET https://npm.pkg.github.com/@acme%2Fweb: Not Found - 404'], 404, '@acme/web'],
   ['gpr-404-put', ['npm error code E404', 'npm error 404 Not Found - PUT https://npm.pkg.github.com/@acme%2fweb - The expected resource was not found.'], 404, '@acme/web'],
 ];
 
