@@ -37,10 +37,10 @@ const PNPM_CODE = /\b(ERR_PNPM_[A-Z0-9_]+)\b/;
 const OTP_CODE = /\bEOTP\b/;
 // changesets prints `an error occurred while publishing name: E401 …` with no `code` line.
 const BARE_STATUS_CODE = /: (E\d{3})\b/;
-const YARN1_STATUS = /Request failed \\?"(\d{3})|: (Unauthorized|Forbidden|Not Found|Payment Required|Conflict)\\?"?\s*$/;
+const YARN1_STATUS = /Request failed \\?"(\d{3})|: (Unauthorized|Forbidden|Not [Ff]ound|Payment Required|Conflict)\\?"?\.?\s*$/;
 const NAME_VERSION = /^(@[a-z0-9][\w.-]*\/[\w.-]+|[a-z0-9][\w.-]*)@(\d+\.\d+\.\d+[\w.+-]*)$/i;
 
-const STATUS_BY_TEXT: Record<string, number> = { Unauthorized: 401, Forbidden: 403, 'Not Found': 404, 'Payment Required': 402, Conflict: 409 };
+const STATUS_BY_TEXT: Record<string, number> = { Unauthorized: 401, Forbidden: 403, 'Not Found': 404, 'Not found': 404, 'Payment Required': 402, Conflict: 409 };
 
 /** Split `name@version` (scoped or not); null when it is not one. */
 export function parseNameVersion(text: string): { name: string; version: string } | null {
@@ -118,7 +118,12 @@ export function parseFailureLines(lines: string[]): FailureFacts {
       }
     }
     const yarnStatus = YARN1_STATUS.exec(line);
-    if (yarnStatus && facts.httpStatus === null) facts.httpStatus = yarnStatus[1] ? Number(yarnStatus[1]) : STATUS_BY_TEXT[yarnStatus[2]!] ?? null;
+    if (yarnStatus && facts.httpStatus === null) {
+      facts.httpStatus = yarnStatus[1] ? Number(yarnStatus[1]) : STATUS_BY_TEXT[yarnStatus[2]!] ?? null;
+      // Yarn 1 names no method; its message says whether it was publishing or fetching.
+      if (/Couldn't publish package/.test(line)) facts.method = 'PUT';
+      else if (/An unexpected error occurred/.test(line)) facts.method = 'GET';
+    }
     if (!facts.url) {
       const url = /https?:\/\/[^\s'"\\]+/.exec(line)?.[0];
       if (url && !/\/_logs\/|github\.com\/settings|docs\.npmjs\.com|yarnpkg\.com\/(en\/)?docs/.test(url)) facts.url = url.replace(/[:.,]$/, '');

@@ -165,3 +165,23 @@ test('yarn 4: registry from the Publishing line', async () => {
   assert.equal(report.failures[0]!.npmCode, 'YN0041');
   assert.equal(report.failures[0]!.registry, 'https://npm.pkg.github.com/');
 });
+
+test('yarn 1: add of a never-published package', async () => {
+  const report = await explainText('yarn1-404.log', [
+    'yarn publish v1.22.22',
+    '[3/4] Publishing...',
+    'error Couldn\'t publish package: "https://npm.pkg.github.com/@acme%2flib: Forbidden"',
+    'info Visit https://yarnpkg.com/en/docs/cli/publish for documentation about this command.',
+    'yarn add v1.22.22',
+    'info No lockfile found.',
+    'error An unexpected error occurred: "https://npm.pkg.github.com/@acme%2flib: Not Found".',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 2);
+  const [publish, add] = report.failures;
+  assert.equal(publish!.httpStatus, 403);
+  assert.equal(publish!.package, '@acme/lib');
+  assert.equal(add!.httpStatus, 404);
+  assert.equal(add!.signature, 'http-404-get');
+  assert.equal(add!.consequenceOf, 0);
+});
