@@ -14,6 +14,8 @@ import { defineRule } from './types.js';
  * read-only for organisations and personal repositories created since
  * 2023-02-02
  * (https://github.blog/changelog/2023-02-02-github-actions-updating-the-default-github_token-permissions-to-read-only/).
+ * A reusable workflow gets at most its caller's permissions
+ * (https://docs.github.com/en/actions/reference/workflows-and-actions/reusable-workflows).
  */
 export const rule = defineRule({
   id: 'missing-packages-write-permission',
@@ -33,7 +35,7 @@ export const rule = defineRule({
     for (const publish of publishes) {
       if (!usesGithubToken(publish) || reportedJobs.has(publish.job)) continue;
       const job = publish.job;
-      const level = packagesPermission(job);
+      const { level, caller, capped } = packagesPermission(job);
       if (level === 'write') continue;
       reportedJobs.add(job);
       const registry = publish.resolution!.registry.url;
@@ -55,15 +57,24 @@ export const rule = defineRule({
         continue;
       }
 
-      const where = job.permissions.declaredAt === 'job' ? `job ${JSON.stringify(job.id)}` : 'the workflow';
+      let where = job.permissions.declaredAt === 'job' ? `job ${JSON.stringify(job.id)}` : 'the workflow';
+      let fixWhere = where;
+      let at = job.permissions.span ?? job;
+      if (caller) {
+        const callerWhere = caller.permissions.declaredAt === 'job' ? `job ${JSON.stringify(caller.id)}` : 'the workflow';
+        where = `${callerWhere} (${caller.workflow.file.path}), which calls this workflow,`;
+        fixWhere = `${callerWhere} in ${caller.workflow.file.path}`;
+        at = caller.permissions.span ?? caller;
+      }
+      const capNote = capped ? ', and a called workflow cannot raise it,' : ',';
       findings.push(
         context.finding({
-          at: job.permissions.span ?? job,
+          at,
           job,
           step: publish.step,
           label: `packages: ${level}`,
-          message: `the \`permissions:\` of ${where} give GITHUB_TOKEN \`packages: ${level}\`, but step ${JSON.stringify(publish.step.displayName)} publishes to ${registry} with it; GitHub Packages rejects the upload (403)`,
-          fix: `add \`packages: write\` to the \`permissions:\` of ${where}`,
+          message: `the \`permissions:\` of ${where} give GITHUB_TOKEN \`packages: ${level}\`${capNote} but step ${JSON.stringify(publish.step.displayName)} publishes to ${registry} with it; GitHub Packages rejects the upload (403)`,
+          fix: `add \`packages: write\` to the \`permissions:\` of ${fixWhere}`,
           args: { job: job.id, registry, packages: level },
           related: [{ at: publish.span, label: 'publishes with GITHUB_TOKEN' }],
         }),
@@ -80,11 +91,28 @@ function usesGithubToken(publish: SimulatedPublish): boolean {
   return expression !== null && /^(secrets\.GITHUB_TOKEN|github\.token)$/i.test(expression);
 }
 
-function packagesPermission(job: Job): 'read' | 'write' | 'none' | 'undeclared' {
+type PackagesLevel = 'read' | 'write' | 'none' | 'undeclared';
+
+const LEVEL_ORDER: Record<Exclude<PackagesLevel, 'undeclared'>, number> = { none: 0, read: 1, write: 2 };
+
+/**
+ * Find the `packages` level GITHUB_TOKEN has in a job. In a reusable
+ * workflow the calling job's permissions are the most it can get: its own
+ * `permissions:` may lower them but never raise them. The result names the
+ * caller that limits it (the lowest one), and `capped` is true when the job
+ * asked for more than that caller gives.
+ */
+function packagesPermission(job: Job): { level: PackagesLevel; caller: Job | null; capped: boolean } {
   const own = permissionOf(job.permissions, 'packages');
-  if (own !== 'undeclared') return own;
-  // A reusable workflow without its own permissions gets its caller's.
-  const callerLevels = job.workflow.callers.map((caller) => permissionOf(caller.permissions, 'packages'));
-  if (callerLevels.includes('write')) return 'write';
-  return callerLevels.find((level) => level !== 'undeclared') ?? 'undeclared';
+  let lowest: { level: Exclude<PackagesLevel, 'undeclared'>; caller: Job } | null = null;
+  for (const caller of job.workflow.callers) {
+    const level = permissionOf(caller.permissions, 'packages');
+    if (level === 'undeclared') continue;
+    if (!lowest || LEVEL_ORDER[level] < LEVEL_ORDER[lowest.level]) lowest = { level, caller };
+  }
+
+  if (!lowest) return { level: own, caller: null, capped: false };
+  if (own === 'undeclared') return { level: lowest.level, caller: lowest.caller, capped: false };
+  if (LEVEL_ORDER[lowest.level] < LEVEL_ORDER[own]) return { level: lowest.level, caller: lowest.caller, capped: true };
+  return { level: own, caller: null, capped: false };
 }
