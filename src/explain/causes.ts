@@ -1,7 +1,7 @@
 import { CAUSES, type CauseId } from '../signatures/causes.js';
 import type { LogLine } from '../log/types.js';
 import type { Confidence } from '../report/finding.js';
-import type { JobFacts, RawStep } from './collect.js';
+import { sourceOf, type JobFacts, type RawStep } from './collect.js';
 import type { ExplainCause } from './model.js';
 import { evidenceOf, sameJob, type FailureContext, type StepContext } from './analyze.js';
 
@@ -76,6 +76,7 @@ export function rankCauses(failure: FailureContext, source: FailureContext | nul
   readEnvironment(failure, adjust);
   readJobFacts(failure, evidence.jobFacts, adjust);
   readOidcLog(failure, adjust);
+  readEarlierPublish(failure, evidence, adjust);
   compareWithWorkingPublishes(failure, evidence, adjust);
   readMessage(failure, adjust);
 
@@ -168,6 +169,19 @@ function readJobFacts(failure: FailureContext, facts: JobFacts | null, adjust: A
       adjust('token-placeholder', 20, `setup-node's \`registry-url\` wrote an \`_authToken\` line that reads \`\${NODE_AUTH_TOKEN}\`, and the step's env holds its placeholder (${location(tokenLine.line)}), which may keep npm from trying the OIDC exchange`, tokenLine.line, true);
     }
   }
+}
+
+// The same version published earlier in the run (another job of a matrix, an earlier step) is why it exists.
+function readEarlierPublish(failure: FailureContext, evidence: CauseEvidence, adjust: Adjust): void {
+  if (failure.signature?.id !== 'version-exists' || !failure.facts.package) return;
+  const earlier = evidence.published.find(({ step, mention }) =>
+    sourceOf(step.raw.file) === sourceOf(failure.step.raw.file) &&
+    step.index <= failure.step.index &&
+    mention.name === failure.facts.package &&
+    (failure.facts.version === null || mention.version === failure.facts.version));
+  if (!earlier) return;
+  const where = `${earlier.step.raw.job ? `job "${earlier.step.raw.job}", ` : ''}step "${earlier.step.name}"`;
+  adjust('version-exists', 40, `this run published \`${earlier.mention.name}@${earlier.mention.version ?? ''}\` earlier (${where}, ${location(earlier.mention.line)}), so the version was there before this publish`, earlier.mention.line);
 }
 
 // npm 11 logs the trusted-publishing exchange at verbose level (`npm verbose oidc …`), with the messages matched here (npm 11.6, 2026-12).

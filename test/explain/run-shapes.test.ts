@@ -401,3 +401,22 @@ test('pnpm install 404 after failed publish: consequence', async () => {
   assert.equal(verify.signature, 'http-404-get');
   assert.equal(verify.consequenceOf, 0);
 });
+
+test('version exists after a publish in this run', async () => {
+  const publishJob = jobLog([...SUCCESSFUL_PUBLISH]);
+  const secondJob = jobLog([
+    ...stepHeader(['npm publish --access public'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@acme%2flib - You cannot publish over the previously published versions: 1.2.0.',
+    '##[error]Process completed with exit code 1.',
+  ]);
+  const path = join(dir, 'matrix.zip');
+  writeFileSync(path, zipSync({ '0_publish (20).txt': strToU8(publishJob), '1_publish (22).txt': strToU8(secondJob) }));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  const cause = report.failures[0]!.causes[0]!;
+  assert.equal(cause.id, 'version-exists');
+  assert.equal(cause.confidence, 'high');
+  assert.ok(cause.evidence.some((evidence) => evidence.file.endsWith('0_publish (20).txt') && evidence.line === 10), 'cites the publish that got there first');
+});
