@@ -77,8 +77,47 @@ export async function analyzeScript(script: string, options: AnalyzeOptions = {}
 
 /** Analyses a script; `loadBashParser()` must have finished first. */
 export function analyzeScriptSync(script: string, options: AnalyzeOptions = {}): ScriptAnalysis {
-  return analyzeAtDepth(script, options, 0);
+  if (script.length > MEMO_MAX_SCRIPT) return analyzeAtDepth(script, options, 0);
+  const key = `${options.start?.errexit ?? true}${options.start?.pipefail ?? false}${options.scripts ? 'L' : '-'}\u0000${script}`;
+  const known = memo.get(key);
+  const lookup = options.scripts;
+  if (known && (!lookup || known.lookups.every((call) => lookup(call.name, call.cwd) === call.body))) {
+    // Refresh the entry's place, so the least recently used one leaves first.
+    memo.delete(key);
+    memo.set(key, known);
+    return known.analysis;
+  }
+  const lookups: MemoEntry['lookups'] = [];
+  const recording: AnalyzeOptions = lookup
+    ? {
+        ...options,
+        scripts: (name, cwd) => {
+          const body = lookup(name, cwd);
+          lookups.push({ name, cwd, body });
+          return body;
+        },
+      }
+    : options;
+  const analysis = analyzeAtDepth(script, recording, 0);
+  memo.set(key, { analysis, lookups });
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+  return analysis;
 }
+
+/**
+ * Workflows repeat the same scripts (`npm ci`, `npm test`) in many steps and
+ * files, and the analysis depends only on the text, the starting options and
+ * the package.json scripts it looked up. So the last few hundred analyses are
+ * kept by text, and a hit is used only when every lookup it made still gives
+ * the same body. Callers treat an analysis as read-only.
+ */
+interface MemoEntry {
+  analysis: ScriptAnalysis;
+  lookups: Array<{ name: string; cwd: ShellPath; body: string | undefined }>;
+}
+const MEMO_ENTRIES = 256;
+const MEMO_MAX_SCRIPT = 16 * 1024;
+const memo = new Map<string, MemoEntry>();
 
 function analyzeAtDepth(script: string, options: AnalyzeOptions, depth: number): ScriptAnalysis {
   const { masked, expressions } = maskExpressions(script);
