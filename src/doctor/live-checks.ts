@@ -18,7 +18,7 @@ export interface LiveCheckInput {
   version: string | null;
   /** package.json path relative to the directory doctor runs in. */
   manifestFile: string;
-  /** Where the registry URL was set, such as `.npmrc:1`, for messages. */
+  /** Location that set the registry URL, such as `.npmrc:1`, for messages. */
   registrySource: string;
   timeoutMs: number;
   retries: number;

@@ -485,7 +485,7 @@ test('doctor drops the token on a foreign redirect', async () => {
     const folder = project('redirect', { 'package.json': manifest('doctor-redirect'), 'index.js': '1;\n', '.npmrc': proxyNpmrc(aliceToken) });
     const before = proxy.foreign.requests.length;
     const run = await doctor(['--format', 'json'], folder);
-    // The other origin answers 404 without the token, which proves nothing about the version.
+    // The other origin responds 404 to a request without the token, which proves nothing about the version.
     assert.equal(run.status, 1, run.stdout);
     const entry = parse(run).packages[0]!;
     assert.equal(entry.live.whoami, 'alice');
