@@ -36,16 +36,23 @@ export const rule = defineRule({
       if (reported.has(key)) continue;
       reported.add(key);
 
-      const credential = publish.resolution!.credential;
+      const resolution = publish.resolution!;
+      const credential = resolution.credential;
       const variable = credential.variable!;
       const setupNode = publish.setupNode!;
+      const client = resolution.client === 'yarn-classic' ? 'Yarn 1' : resolution.client === 'pnpm' ? 'pnpm' : 'npm';
+      const stepSets = credential.variableSet ? `sets ${variable} to an empty value` : `does not set ${variable}`;
+      let outcome = `${client} sends the text \`\${${variable}}\``;
+      if (credential.class === 'empty') outcome = `${client} sends an empty token`;
+      // Yarn 1 aborts on an unset variable in .npmrc where npm 7+ keeps the text.
+      else if (resolution.client === 'yarn-classic') outcome = 'Yarn 1 stops with "Failed to replace env in config" before publishing';
       findings.push(
         context.finding({
           at: lineSpan(context.repository, line.file, line.line),
           step: publish.step,
           job: publish.job,
           label: 'read before the CI user config',
-          message: `${line.file}:${line.line} sets "${credential.key}=\${${variable}}", and npm reads this project config from ${describeFolder(publish.cwd)} before the user config setup-node writes for \`registry-url\`; step ${JSON.stringify(publish.step.displayName)} does not set ${variable}, so npm sends ${credential.class === 'empty' ? 'an empty token' : `the text \`\${${variable}}\``} and the NODE_AUTH_TOKEN line is never used`,
+          message: `${line.file}:${line.line} sets "${credential.key}=\${${variable}}", and ${client} reads this project config from ${describeFolder(publish.cwd)} before the user config setup-node writes for \`registry-url\`; step ${JSON.stringify(publish.step.displayName)} ${stepSets}, so ${outcome} and the NODE_AUTH_TOKEN line is never used`,
           fix: `set \`${variable}\` in the \`env:\` of step ${JSON.stringify(publish.step.displayName)}, or remove the \`_authToken\` line from ${line.file} and pass the token as NODE_AUTH_TOKEN`,
           args: { file: line.file, line: line.line, variable, credentialKey: credential.key },
           related: [
