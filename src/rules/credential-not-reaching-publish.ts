@@ -73,7 +73,10 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
   const related: Array<{ at: Anchor; label: string }> = [];
 
   const parts: string[] = [];
-  parts.push(`${JSON.stringify(form)} in step ${JSON.stringify(publish.step.displayName)} runs in ${folder} and sends ${resolution.registry.url} ${describeCredential(credential)}`);
+  // Yarn stops on an unset variable before any request, so nothing is really sent.
+  const stops = credential.class === 'unexpanded-variable' && (resolution.client === 'yarn-classic' || resolution.client === 'yarn-berry');
+  const sends = stops ? 'would send' : 'sends';
+  parts.push(`${JSON.stringify(form)} in step ${JSON.stringify(publish.step.displayName)} runs in ${folder} and ${sends} ${resolution.registry.url} ${describeCredential(credential)}`);
 
   // Where the credential comes from, and the variable behind it.
   if (credential.origin) {
