@@ -293,6 +293,12 @@ export class LogCollector implements LogSink {
       step.exitCode = Number(exit[1]);
       return;
     }
+    // An action reports its failure with `core.setFailed`, which GitHub prints as `##[error]message`.
+    // A script step can print `##[error]` with `::error::` and still pass, so only actions count here.
+    if (step.isAction && step.exitLine === null && text.startsWith('##[error]')) {
+      step.exitLine = entry;
+      return;
+    }
 
     if (this.listMode !== 'none') {
       const item = this.listMode === 'lerna' ? /^\s*- (\S+)$/.exec(text) : /^🦋\s+(\S+@\S+)$/.exec(text);

@@ -420,3 +420,25 @@ test('version exists after a publish in this run', async () => {
   assert.equal(cause.confidence, 'high');
   assert.ok(cause.evidence.some((evidence) => evidence.file.endsWith('0_publish (20).txt') && evidence.line === 10), 'cites the publish that got there first');
 });
+
+test('failed action step: CI showed failed', async () => {
+  const path = write('action-fails.log', jobLog([
+    '##[group]Run JS-DevTools/npm-publish@v3',
+    'with:',
+    '  token: ***',
+    '  registry: https://npm.pkg.github.com',
+    '##[endgroup]',
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://npm.pkg.github.com/nestlink-lib',
+    "npm error 404  'nestlink-lib@0.8.0' is not in this registry.",
+    '##[error]NpmCallError: Call to "npm publish" exited with non-zero exit code 1',
+    'Post job cleanup.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.masked, false, 'an action reports its failure with ##[error]');
+  const step = report.steps.find((candidate) => candidate.failures.includes(0))!;
+  assert.equal(step.ciStatus, 'failed');
+  assert.equal(step.outcome, 'failed');
+});
