@@ -157,6 +157,8 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
   }
   const findings: Finding[] = [...checkManifest(context), ...credentialFindings(cwd, context, resolution, options.env)];
 
+  findings.push(...unreadPackageNpmrc(cwd, folder, resolution));
+
   const isGithubPackages = isGithubPackagesRegistry(resolution.registry.url);
   if (isGithubPackages) findings.push(...checkGithubPackages(context, resolution, cwd));
   const trusted = await checkTrustedPublishing(context, resolution, freshEnv(options.env));
@@ -212,6 +214,30 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
 }
 
 /** Sort errors first and, within a severity, certain causes before likely ones, so the first error is the cause to fix first. */
+/**
+ * Warn about a `.npmrc` in the package folder that npm does not read: npm
+ * reads the project config only from its local prefix, which for a
+ * workspace is the workspace root, even when npm runs inside the workspace.
+ */
+function unreadPackageNpmrc(cwd: string, folder: string, resolution: PublishConfigResolution): Finding[] {
+  if (resolution.client !== 'npm' || resolution.localPrefix === null || resolve(resolution.localPrefix) === resolve(folder)) return [];
+  const file = join(folder, '.npmrc');
+  const text = readText(file);
+  if (text === null) return [];
+  const hasCredential = /^\s*[^#;\s][^=]*:(_authToken|_auth|_password|username)\s*=/m.test(text);
+  const shown = displayPath(cwd, file);
+  return [
+    makeFinding({
+      ruleId: 'npmrc-not-read',
+      severity: 'warning',
+      message: `npm does not read "${shown}": it reads the project config only from its local prefix "${displayPath(cwd, resolution.localPrefix)}", so ${hasCredential ? 'the credential keys' : 'the settings'} in it are not used`,
+      fix: `move those settings into "${displayPath(cwd, join(resolution.localPrefix, '.npmrc'))}", or into the user config (NPM_CONFIG_USERCONFIG)`,
+      file: shown,
+      line: 1,
+    }),
+  ];
+}
+
 /** Report a package whose registry setting is not a URL: npm stops before anything else, so only the package.json checks run. */
 async function invalidRegistryReport(cwd: string, context: PackageContext, input: string, options: DoctorOptions): Promise<DoctorPackageReport> {
   const { finding, registry } = invalidRegistry(cwd, context.folder, options.env, input, context.manifestFile);

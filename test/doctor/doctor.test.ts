@@ -691,3 +691,26 @@ test('doctor flags Yarn config files in the tarball', async () => {
   assert.equal(run.status, 0, run.stdout);
   assert.deepEqual(parse(run).packages[0]!.tarball?.secretFiles.sort(), ['template/.yarnrc', 'template/.yarnrc.yml']);
 });
+
+test('doctor warns about a package .npmrc npm does not read', async () => {
+  // npm reads the project config only from its local prefix, here the workspace root.
+  const repo = project('workspace-npmrc', {
+    'package.json': JSON.stringify({ name: 'ws-npmrc-root', version: '1.0.0', private: true, workspaces: ['packages/*'] }),
+    '.npmrc': `registry=${registry.url}\n`,
+    'packages/a/package.json': manifest('doctor-ws-npmrc-a'),
+    'packages/a/index.js': '1;\n',
+    'packages/a/.npmrc': `${registry.authKey()}=${aliceToken}\n`,
+  });
+  const run = await doctor(['--format', 'json', '--offline'], repo);
+  assert.equal(run.status, 1);
+  const entry = parse(run).packages[0]!;
+  assert.deepEqual(ruleIds(parse(run)), ['token-missing', 'npmrc-not-read']);
+  const warning = entry.findings[1]!;
+  assert.equal(warning.severity, 'warning');
+  assert.equal(warning.file, 'packages/a/.npmrc');
+  assert.equal(warning.message, 'npm does not read "packages/a/.npmrc": it reads the project config only from its local prefix ".", so the credential keys in it are not used');
+  const inside = await doctor(['--format', 'json', '--offline'], join(repo, 'packages', 'a'));
+  assert.deepEqual(ruleIds(parse(inside)), ['token-missing', 'npmrc-not-read']);
+  assertNoToken(run, aliceToken);
+  assertNoToken(inside, aliceToken);
+});
