@@ -225,14 +225,14 @@ function unreadPackageNpmrc(cwd: string, folder: string, resolution: PublishConf
   const text = readText(file);
   if (text === null) return [];
   const hasCredential = /^\s*[^#;\s][^=]*:(_authToken|_auth|_password|username)\s*=/m.test(text);
-  const shown = displayPath(cwd, file);
+  const displayFile = displayPath(cwd, file);
   return [
     makeFinding({
       ruleId: 'npmrc-not-read',
       severity: 'warning',
-      message: `npm does not read "${shown}": it reads the project config only from its local prefix "${displayPath(cwd, resolution.localPrefix)}", so ${hasCredential ? 'the credential keys' : 'the settings'} in it are not used`,
+      message: `npm does not read "${displayFile}": it reads the project config only from its local prefix "${displayPath(cwd, resolution.localPrefix)}", so ${hasCredential ? 'the credential keys' : 'the settings'} in it are not used`,
       fix: `move those settings into "${displayPath(cwd, join(resolution.localPrefix, '.npmrc'))}", or into the user config (NPM_CONFIG_USERCONFIG)`,
-      file: shown,
+      file: displayFile,
       line: 1,
     }),
   ];
