@@ -120,6 +120,9 @@ async function jobNpm(publish: SimulatedPublish, files: FileReader): Promise<Job
       const spec = nodeSpec(step, files);
       if (spec) {
         found = { version: bundledNpmForNodeSpec(spec.text), source: 'node-version', description: `Node ${JSON.stringify(spec.text)}`, at: spec.at };
+      } else if (step.with.has('node-version') || step.with.has('node-version-file')) {
+        // setup-node installs a Node that cannot be read here (an expression, an alias, package.json fields), not the runner's.
+        found = { version: null, source: 'unknown', description: 'the Node setup-node installs', at: null };
       }
       continue;
     }
@@ -135,7 +138,7 @@ function nodeSpec(step: Step, files: FileReader): { text: string; at: Anchor } |
   const versionFile = step.with.get('node-version-file');
   if (versionFile && !versionFile.isExpression) {
     const text = files.readText(versionFile.text)?.trim().split('\n')[0]?.trim();
-    if (text && /^v?\d/.test(text)) return { text, at: versionFile };
+    if (text && /^(v?\d|lts\/\*$|latest$|current$|node$)/i.test(text)) return { text, at: versionFile };
   }
   return null;
 }
