@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = [
   ['explain', 'examples/logs/incident-backend-401.log'],
-  ['check', 'examples/repos/incident'],
+  ['check', 'examples/repos/incident', '--repo', 'harbor-tools/harbor'],
 ];
 
 let unexpected = 0;
