@@ -375,6 +375,12 @@ export class LogCollector implements LogSink {
       this.listMode = 'changesets';
       return;
     }
+    // @semantic-release/npm names the registry when it checks the token.
+    const verified = /\[semantic-release\].*Verify authentication for registry (\S+)/.exec(text);
+    if (verified) {
+      step.registry = registryOrigin(verified[1]!) ?? step.registry;
+      return;
+    }
     const release = /\[semantic-release\].*Published release (\S+)/.exec(text);
     if (release) {
       const last = step.announced[step.announced.length - 1];

@@ -185,3 +185,15 @@ test('yarn 1: add of a never-published package', async () => {
   assert.equal(add!.signature, 'http-404-get');
   assert.equal(add!.consequenceOf, 0);
 });
+
+test('semantic-release: registry it verified', async () => {
+  const report = await explainText('semantic-release-registry.log', [
+    '[10:00:03 AM] [semantic-release] [@semantic-release/npm] › ℹ  Verify authentication for registry https://registry.npmjs.org/',
+    '[10:00:03 AM] [semantic-release] › ✘  Failed step "verifyConditions" of plugin "@semantic-release/npm"',
+    '[10:00:03 AM] [semantic-release] › ✘  EINVALIDNPMTOKEN Invalid npm token.',
+    '',
+  ].join('\n'));
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.signature, 'semantic-release-npm-token');
+  assert.equal(report.failures[0]!.registry, 'https://registry.npmjs.org/');
+});
