@@ -136,6 +136,17 @@ function decideMasking(failure: RawFailure, step: StepContext, isCiLog: boolean)
   return null;
 }
 
+// npm packs before it sends anything, so its `npm notice 📦  name@version` line comes before any registry error of the publish.
+function isBeforePublishStarted(failure: RawFailure, step: StepContext): boolean {
+  const commands = step.script.commands;
+  const runsTests = commands.some((command) => command.isLocalOnly && !command.isPublish);
+  const npmPublishes = commands.some((command) => command.isPublish && /^(?:npm|pnpm)\b/.test(command.text));
+  const firstAnnounced = step.raw.announced[0]?.line;
+  if (!runsTests || !npmPublishes || !firstAnnounced) return false;
+  const start = failure.lines[0]!;
+  return start.file === firstAnnounced.file && start.line < firstAnnounced.line;
+}
+
 const CONSEQUENCE_SIGNATURES = new Set(['http-404-get', 'no-matching-version']);
 
 /** Build the report from what the collector kept. */
@@ -176,6 +187,8 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
       if (!signature && !step.publishes) continue;
       // A step that only runs tests, linters or `echo` and attempted no publish prints npm errors as quotes.
       if (step.localOnly && !step.publishes) continue;
+      // In a step that runs tests and then publishes, npm errors printed before npm announced the first package are test output.
+      if (isBeforePublishStarted(raw, step)) continue;
       failureContexts.push({
         raw,
         step,

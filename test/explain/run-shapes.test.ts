@@ -442,3 +442,33 @@ test('failed action step: CI showed failed', async () => {
   assert.equal(step.ciStatus, 'failed');
   assert.equal(step.outcome, 'failed');
 });
+
+test('tests then publish in one step: quotes ignored', async () => {
+  const path = write('test-and-publish.log', jobLog([
+    ...stepHeader(['npm test', 'npm publish --access public'], PUBLISH_ENV),
+    '▶ publish errors',
+    'npm error code E401',
+    'npm error 401 Unauthorized - PUT https://registry.npmjs.org/fixture-pkg - fixture',
+    '✔ publish errors (4.2ms)',
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm notice Publishing to https://registry.npmjs.org/ with tag latest and public access',
+    '+ @acme/lib@1.2.0',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 0, 'the publish started after the test output');
+  assert.equal(report.published.length, 1);
+});
+
+test('tests then publish in one step: publish failure kept', async () => {
+  const path = write('test-and-publish-fails.log', jobLog([
+    ...stepHeader(['npm test', 'npm publish --access public'], PUBLISH_ENV),
+    '✔ publish errors (4.2ms)',
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@acme%2flib - You may not perform that action with these credentials.',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.signature, 'npm-403-credentials');
+});
