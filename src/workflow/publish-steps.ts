@@ -145,6 +145,9 @@ export interface StepRole {
 }
 
 const roles = new WeakMap<Step, Promise<StepRole>>();
+// Loaded once: with a module loader hook (tsx) every `import()` call is a
+// round trip to the loader's thread, even for a module already loaded.
+let scriptModules: Promise<[typeof import('../npmconfig/rule-support.js'), typeof import('../shell/index.js')]> | null = null;
 
 /** Describe a step's part in a release, parsing its script once per run. */
 export function analyzeStepRole(step: Step, files: FileReader): Promise<StepRole> {
@@ -162,7 +165,7 @@ async function describeRole(step: Step, files: FileReader): Promise<StepRole> {
   if (!step.run) return role;
 
   // The shell layer and the shared per-step analysis load only when a run script exists.
-  const [{ analyzeStep }, shell] = await Promise.all([import('../npmconfig/rule-support.js'), import('../shell/index.js')]);
+  const [{ analyzeStep }, shell] = await (scriptModules ??= Promise.all([import('../npmconfig/rule-support.js'), import('../shell/index.js')]));
   const analysis = step.shell.posix ? await analyzeStep(step, files) : null;
   if (!analysis) {
     const publish = findPublishCommands(step.run)[0];
