@@ -178,14 +178,23 @@ export function hasIdTokenWrite(job: Job): boolean {
   return permissionOf(job.permissions, 'id-token') === 'write' || job.workflow.callers.some((caller) => permissionOf(caller.permissions, 'id-token') === 'write');
 }
 
-/** True when a variable of the publish environment carries a secret, vars value or `github.token`. */
+/**
+ * True when a variable of the publish environment carries a secret or vars
+ * value that could be an npm token. GITHUB_TOKEN and GH_TOKEN, and values
+ * that are only `github.token`, are for GitHub's API (changesets/action and
+ * semantic-release need them) and never authenticate to npmjs.org.
+ */
 export function givesToken(publish: SimulatedPublish): boolean {
   for (const [name, source] of publish.env) {
-    if (!/TOKEN|AUTH|PASSWORD/i.test(name) || name === 'ACTIONS_ID_TOKEN_REQUEST_TOKEN') continue;
-    if (source.kind === 'step-env' && source.entry.value.expressions.length > 0) return true;
+    if (!/TOKEN|AUTH|PASSWORD/i.test(name) || ['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN'].includes(name.toUpperCase())) continue;
+    if (source.kind === 'step-env' && source.entry.value.expressions.some((expression) => !isGithubToken(expression.body))) return true;
     if (source.kind === 'github-env' || source.kind === 'script-export' || source.kind === 'command-assignment') return true;
   }
   return false;
+}
+
+function isGithubToken(body: string): boolean {
+  return /^(secrets\.GITHUB_TOKEN|github\.token)$/i.test(body.replace(/\s+/g, ''));
 }
 
 /** "the repository root" or `"packages/backend"`. */
