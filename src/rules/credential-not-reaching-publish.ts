@@ -13,6 +13,7 @@ import {
 } from '../npmconfig/rule-support.js';
 import { callersWithoutSecret, displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
 import type { Expression } from '../workflow/expressions.js';
+import { findKnownAction } from '../workflow/known-actions.js';
 import type { Job, Repository } from '../workflow/model.js';
 import type { PublishConfigResolution } from '../npmconfig/types.js';
 import { locate, type Anchor, type RuleContext } from './context.js';
@@ -110,7 +111,10 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
   }
 
   // Why the token the workflow did provide is not used.
-  if (resolution.client === 'yarn-berry') {
+  const tokenInput = actionTokenInput(publish);
+  if (tokenInput) {
+    parts.push(`${JSON.stringify(form)} takes its credential from its \`${tokenInput}\` input, which step ${JSON.stringify(publish.step.displayName)} does not give`);
+  } else if (resolution.client === 'yarn-berry') {
     parts.push('Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables, never `.npmrc` or NODE_AUTH_TOKEN, so the token setup-node was meant to pass is not used');
   }
   for (const unread of publish.unreadCredentialFiles) {
@@ -217,6 +221,8 @@ function fixFor(publish: SimulatedPublish, repository: Repository): string {
   const secret = intendedSecret(publish) ?? (isGitHubPackages(resolution.registry.url) ? 'secrets.GITHUB_TOKEN' : 'secrets.NPM_TOKEN');
   const step = JSON.stringify(publish.step.displayName);
 
+  const tokenInput = actionTokenInput(publish);
+  if (tokenInput) return `give step ${step} \`${tokenInput}: \${{ ${secret} }}\` in its \`with:\``;
   const prefixed = ['missing', 'other-host'].includes(resolution.credential.class) && resolution.client !== 'yarn-berry' ? prefixFix(repository, resolution) : null;
   if (prefixed) return prefixed;
   if (resolution.client === 'yarn-berry') {
@@ -248,6 +254,14 @@ function fixFor(publish: SimulatedPublish, repository: Repository): string {
     return `${where} and set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
   }
   return `set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
+}
+
+/** Name the credential input of a publish action (such as JS-DevTools/npm-publish's `token`), or null for a command or another action. */
+function actionTokenInput(publish: SimulatedPublish): string | null {
+  if (publish.command || !publish.step.uses) return null;
+  const known = findKnownAction(publish.step.uses.raw);
+  if (known?.kind !== 'publish') return null;
+  return known.inputs.find((input) => input.credential)?.name ?? null;
 }
 
 /** Suggest the prefixed form of an unprefixed `_authToken` line, keeping a `${VAR}` value and never a literal one. */

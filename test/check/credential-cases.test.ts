@@ -1,7 +1,8 @@
 // The handed repositories under ../shared/cases/repos, each with exactly the
 // findings its README row gives (worked out by hand from npm's, Yarn's and
 // setup-node's rules), plus the message parts that explain them.
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,6 +91,19 @@ describe('credential fixes that work', () => {
     const result = await runCheck({ directory, repo: null, only: ['npmrc-auth-not-scoped'] });
     assert.equal(result.findings.length, 1);
     assert.match(result.findings[0]!.fix, /as in "\/\/registry\.npmjs\.org\/:_authToken=\$\{NPM_TOKEN\}"/);
+  });
+
+  test('publish action gets a token input', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pubguard-credential-fix-'));
+    try {
+      mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+      cpSync(join(FIXTURES, 'bad-publish-action-without-token.yml'), join(root, '.github', 'workflows', 'release.yml'));
+      const result = await runCheck({ directory: root, repo: null, only: ['credential-not-reaching-publish'] });
+      assert.equal(result.findings.length, 1);
+      assert.equal(result.findings[0]!.fix, 'give step "Publish" `token: ${{ secrets.NPM_TOKEN }}` in its `with:`');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('unprefixed token gets a prefix', async () => {
