@@ -18,7 +18,7 @@ import { registerSecret } from '../report/redact.js';
 import { makeFinding, readText } from './finding.js';
 import { yarnCredentialOptions } from './yarn-credential.js';
 import { invalidRegistry, invalidUrlInput } from './invalid-registry.js';
-import { checkGithubScopes, emptyLiveChecks, runLiveChecks } from './live-checks.js';
+import { checkGithubScopes, emptyLiveChecks, runLiveChecks, type LiveCheckInput } from './live-checks.js';
 import {
   checkGithubPackages,
   checkManifest,
@@ -39,7 +39,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const { folders, skipped } = await findPackages(cwd, options.paths);
 
   const packages: DoctorPackageReport[] = [];
-  for (const folder of folders) packages.push(await checkPackage(cwd, folder, options));
+  const pingCache = new Map<string, Promise<{ status: number; ms: number }>>();
+  for (const folder of folders) packages.push(await checkPackage(cwd, folder, options, pingCache));
 
   const all = packages.flatMap((entry) => entry.findings);
   return {
@@ -131,7 +132,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-async function checkPackage(cwd: string, folder: string, options: DoctorOptions): Promise<DoctorPackageReport> {
+async function checkPackage(cwd: string, folder: string, options: DoctorOptions, pingCache: LiveCheckInput['pingCache']): Promise<DoctorPackageReport> {
   const manifestPath = join(folder, 'package.json');
   const manifestText = readText(manifestPath);
   let manifest: Record<string, unknown> | null = null;
@@ -178,6 +179,7 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions)
           registrySource: describeOrigin(resolution.registry.origin, cwd),
           timeoutMs,
           retries: options.retries ?? DEFAULT_RETRIES,
+          pingCache,
         }),
     // npm packs nothing without a name and a version; the manifest findings already report it.
     manifest && name && version ? checkTarball(context, cwd) : Promise.resolve({ findings: [] as Finding[], tarball: null }),

@@ -22,6 +22,11 @@ export interface LiveCheckInput {
   registrySource: string;
   timeoutMs: number;
   retries: number;
+  /**
+   * Ping results by registry URL, shared by the packages of one run, so a
+   * slow or dead registry costs its timeout once rather than once per package.
+   */
+  pingCache?: Map<string, Promise<{ status: number; ms: number }>>;
 }
 
 export function emptyLiveChecks(): LiveChecks {
@@ -30,6 +35,16 @@ export function emptyLiveChecks(): LiveChecks {
 
 function errorSummary(error: RegistryError): LiveChecks['error'] {
   return { kind: error.kind, status: error.status ?? null, code: error.code ?? null, message: error.message };
+}
+
+function cachedPing(client: RegistryClient, registry: string, cache: LiveCheckInput['pingCache']): Promise<{ status: number; ms: number }> {
+  if (!cache) return client.ping();
+  let ping = cache.get(registry);
+  if (!ping) {
+    ping = client.ping();
+    cache.set(registry, ping);
+  }
+  return ping;
 }
 
 /** Run reachability, whoami and version-exists against the package's registry. */
@@ -47,7 +62,7 @@ export async function runLiveChecks(input: LiveCheckInput): Promise<{ live: Live
 
   // 1. Reachable at all? Without it nothing else can be asked.
   try {
-    const ping = await client.ping();
+    const ping = await cachedPing(client, registry, input.pingCache);
     live.reachable = true;
     live.pingStatus = ping.status;
   } catch (error) {

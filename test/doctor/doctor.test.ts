@@ -714,3 +714,28 @@ test('doctor warns about a package .npmrc npm does not read', async () => {
   assertNoToken(run, aliceToken);
   assertNoToken(inside, aliceToken);
 });
+
+test('doctor pings a slow registry once for all packages', async () => {
+  proxy.addFault({ method: 'GET', path: '/-/ping', fault: { kind: 'delay', ms: 3_000 } });
+  try {
+    const repo = project('slow-workspaces', {
+      'package.json': JSON.stringify({ name: 'slow-ws-root', version: '1.0.0', private: true, workspaces: ['packages/*'] }),
+      '.npmrc': proxyNpmrc(aliceToken),
+      'packages/a/package.json': manifest('doctor-slow-ws-a'),
+      'packages/a/index.js': '1;\n',
+      'packages/b/package.json': manifest('doctor-slow-ws-b'),
+      'packages/b/index.js': '1;\n',
+      'packages/c/package.json': manifest('doctor-slow-ws-c'),
+      'packages/c/index.js': '1;\n',
+    });
+    const before = proxy.requests.length;
+    const run = await doctor(['--format', 'json', '--timeout', '1'], repo);
+    assert.equal(run.status, 1);
+    const report = parse(run);
+    assert.deepEqual(report.packages.map((entry) => ruleIds(report, report.packages.indexOf(entry))), [['registry-unreachable'], ['registry-unreachable'], ['registry-unreachable']]);
+    // One ping and one retry for the registry, not two per package.
+    assert.equal(proxy.requests.slice(before).filter((request) => request.path === '/-/ping').length, 2);
+  } finally {
+    proxy.clearFaults();
+  }
+});
