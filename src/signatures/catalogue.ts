@@ -12,6 +12,7 @@ import { signature as gpr403InstallationNotFound } from './gpr-403-installation-
 import { signature as gpr403InstallationNotAllowed } from './gpr-403-installation-not-allowed.js';
 import { signature as yarn1EnvReplace } from './yarn1-env-replace.js';
 import { signature as provenanceNeedsIdToken } from './provenance-needs-id-token.js';
+import { signature as provenanceSelfHostedRunner } from './provenance-self-hosted-runner.js';
 import { signature as provenanceMismatch } from './provenance-mismatch.js';
 import { signature as oidcExchangeFailed } from './oidc-exchange-failed.js';
 import { signature as npmOtpRequired } from './npm-otp-required.js';
@@ -42,6 +43,7 @@ export const SIGNATURES: readonly Signature[] = [
   gpr403InstallationNotAllowed,
   yarn1EnvReplace,
   provenanceNeedsIdToken,
+  provenanceSelfHostedRunner,
   provenanceMismatch,
   oidcExchangeFailed,
   npmOtpRequired,

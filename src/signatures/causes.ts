@@ -21,6 +21,7 @@ export const CAUSES = {
   'version-not-published': 'the version asked for is not in the registry (often because its publish failed earlier)',
   'private-package-needs-access': 'a scoped package is published as private by default, which needs a paid account: publish with `--access public`',
   'provenance-mismatch': "the provenance statement does not match the package (`repository.url` differs from the repository that built it)",
+  'runner-not-github-hosted': 'provenance and trusted publishing on npmjs.org need a GitHub-hosted runner, and the job ran on a self-hosted one',
   'id-token-permission-missing': 'provenance or trusted publishing needs `permissions: id-token: write`, which the job lacks',
   'oidc-not-configured': 'trusted publishing (OIDC) was meant, but no trusted publisher on npmjs.com matches this repository and workflow file, or the exchange did not happen',
   'npm-too-old-for-oidc': 'trusted publishing needs npm 11.5.1 or later; older npm sends the publish without a credential',
