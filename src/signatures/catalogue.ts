@@ -17,6 +17,7 @@ import { signature as provenanceMismatch } from './provenance-mismatch.js';
 import { signature as oidcExchangeFailed } from './oidc-exchange-failed.js';
 import { signature as npmOtpRequired } from './npm-otp-required.js';
 import { signature as versionExists } from './version-exists.js';
+import { signature as npm403NameTooSimilar } from './npm-403-name-too-similar.js';
 import { signature as npm403Credentials } from './npm-403-credentials.js';
 import { signature as npm401InvalidToken } from './npm-401-invalid-token.js';
 import { signature as npm402PaymentRequired } from './npm-402-payment-required.js';
@@ -48,6 +49,7 @@ export const SIGNATURES: readonly Signature[] = [
   oidcExchangeFailed,
   npmOtpRequired,
   versionExists,
+  npm403NameTooSimilar,
   npm403Credentials,
   npm401InvalidToken,
   npm402PaymentRequired,

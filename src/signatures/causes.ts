@@ -17,6 +17,7 @@ export const CAUSES = {
   'workflow-permission-missing': 'the job\'s `GITHUB_TOKEN` lacks `packages: write` in `permissions:`',
   'scope-owner-mismatch': 'the package scope is not the GitHub owner (user or organisation) the token belongs to',
   'scope-not-found': 'the scope or organisation in the package name does not exist on the registry',
+  'package-name-rejected': 'the registry refuses the package name itself (on npmjs.org, an unscoped name too similar to an existing package)',
   'version-exists': 'this version of the package is already in the registry and versions cannot be overwritten',
   'version-not-published': 'the version asked for is not in the registry (often because its publish failed earlier)',
   'private-package-needs-access': 'a scoped package is published as private by default, which needs a paid account: publish with `--access public`',

@@ -41,6 +41,7 @@ const CASES: Array<[string, string[], number | null, string | null]> = [
   ['no-matching-version', [' ERR_PNPM_NO_MATCHING_VERSION  No matching version found for @acme/web@2.0.0'], null, '@acme/web'],
   ['http-404-get', [' ERR_PNPM_FETCH_404  GET https://npm.pkg.github.com/@acme%2Fweb: Not Found - 404'], 404, '@acme/web'],
   ['provenance-self-hosted-runner', ['npm error code E422', 'npm error 422 Unprocessable Entity - PUT https://registry.npmjs.org/@acme%2fweb - Error verifying sigstore provenance bundle: Unsupported GitHub Actions runner environment: "self-hosted". Only "github-hosted" runners are supported when publishing with provenance.'], 422, '@acme/web'],
+  ['npm-403-name-too-similar', ['npm error code E403', 'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/mdkanban - Package name too similar to existing package md-kanban; try renaming your package to \'@crankshift/mdkanban\' and publishing with \'npm publish --access=public\' instead'], 403, 'mdkanban'],
   ['gpr-404-put', ['npm error code E404', 'npm error 404 Not Found - PUT https://npm.pkg.github.com/@acme%2fweb - The expected resource was not found.'], 404, '@acme/web'],
 ];
 
