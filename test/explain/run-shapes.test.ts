@@ -1,5 +1,6 @@
-// Job logs shaped like real runs: look-alike lines in test output, a retry
-// that recovered, unzipped log archives, and odd line endings.
+// Job logs shaped like real runs: npm errors quoted by tests and hints,
+// retries, dry runs, log archives and their folders, trusted publishing,
+// failure handlers, consequences across jobs, and odd line endings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
