@@ -120,7 +120,7 @@ export function parseFailureLines(lines: string[]): FailureFacts {
     const yarnStatus = YARN1_STATUS.exec(line);
     if (yarnStatus && facts.httpStatus === null) {
       facts.httpStatus = yarnStatus[1] ? Number(yarnStatus[1]) : STATUS_BY_TEXT[yarnStatus[2]!] ?? null;
-      // Yarn 1 names no method; its message says whether it was publishing or fetching.
+      // Yarn 1 prints no method, but its wrapper message shows whether it was publishing or fetching.
       if (/Couldn't publish package/.test(line)) facts.method = 'PUT';
       else if (/An unexpected error occurred/.test(line)) facts.method = 'GET';
     }
