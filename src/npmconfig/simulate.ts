@@ -436,9 +436,26 @@ async function replayScript(
         if (cwd !== null && targetText) packageDir = posix.normalize(posix.join(cwd, targetText)).replace(/^\.$/, '');
         const registry = publish.registry && publish.registry !== true ? evaluateWord(state, step, publish.registry, env) : undefined;
         const userconfig = publish.userconfig && publish.userconfig !== true ? evaluateWord(state, step, publish.userconfig, env) : undefined;
+        const span = fileSpan(command.span.start, command.span.end);
+
+        // `-w <folder or name>` publishes those workspaces, each with its own publishConfig.
+        const selected = cwd === null ? [] : publish.workspaces.map((word) => findWorkspace(state, cwd, evaluateWord(state, step, word, env)));
+        if (selected.length > 0 && selected.every((folder) => folder !== null)) {
+          for (const folder of new Set(selected as string[])) {
+            publishes.push(await resolveAt(state, job, step, publish, span, commandEnv, cwd, folder, registry, userconfig, []));
+          }
+          return;
+        }
+
         const notes: string[] = [];
+        if (publish.recursive && !targetText && cwd !== null) {
+          // `--workspaces` and `-r` skip a private root, so a public workspace is the better example.
+          const below = (manifest: { directory: string }) => manifest.directory !== cwd && (cwd === '' || isUnder(manifest.directory, cwd));
+          const example = state.repository.packages.workspaces.find((manifest) => !manifest.private && below(manifest));
+          if (example) packageDir = example.directory;
+        }
         if (publish.recursive) notes.push(`"${publish.form}" publishes several packages; the package in "${packageDir ?? '?'}" stands for them`);
-        publishes.push(await resolveAt(state, job, step, publish, fileSpan(command.span.start, command.span.end), commandEnv, cwd, packageDir, registry, userconfig, notes));
+        publishes.push(await resolveAt(state, job, step, publish, span, commandEnv, cwd, packageDir, registry, userconfig, notes));
       },
     });
   }
@@ -446,6 +463,15 @@ async function replayScript(
   events.sort((a, b) => a.command - b.command || a.order - b.order);
   for (const event of events) await event.apply();
   return publishes;
+}
+
+/** Find the folder of the workspace `-w <value>` names: a folder relative to `cwd`, or a package name. */
+function findWorkspace(state: RunnerState, cwd: string, value: string): string | null {
+  const folder = posix.normalize(posix.join(cwd, value)).replace(/^\.$/, '').replace(/\/$/, '');
+  const workspaces = state.repository.packages.workspaces;
+  const byFolder = workspaces.find((manifest) => manifest.directory === folder);
+  if (byFolder) return byFolder.directory;
+  return workspaces.find((manifest) => manifest.name === value)?.directory ?? null;
 }
 
 function applyGithubEnv(state: RunnerState, text: string, step: Step, span: Span): void {
