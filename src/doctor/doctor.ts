@@ -25,6 +25,7 @@ import {
   checkTarball,
   checkTrustedPublishing,
   displayPath,
+  invalidNameReason,
   isGithubPackagesRegistry,
   type PackageContext,
 } from './static-checks.js';
@@ -168,7 +169,7 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions,
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const npmOptions = options.offline && !options.githubScopes ? {} : await clientOptions(cwd, resolution, options.env);
   const [liveResult, tarballResult] = await Promise.all([
-    options.offline || !name
+    options.offline || !name || invalidNameReason(name) !== null
       ? Promise.resolve({ live: emptyLiveChecks(), findings: [] as Finding[] })
       : runLiveChecks({
           resolution,
@@ -182,7 +183,7 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions,
           pingCache,
         }),
     // npm packs nothing without a name and a version; the manifest findings already report it.
-    manifest && name && version ? checkTarball(context, cwd) : Promise.resolve({ findings: [] as Finding[], tarball: null }),
+    manifest && name && version && invalidNameReason(name) === null ? checkTarball(context, cwd) : Promise.resolve({ findings: [] as Finding[], tarball: null }),
   ]);
   const live = { ...liveResult.live, npmVersion: trusted.npmVersion };
   findings.push(...liveResult.findings);

@@ -33,6 +33,7 @@ function liveRows(entry: DoctorPackageReport): string[] {
   if (live.reachable === null) {
     let reason = '--offline';
     if (!entry.name) reason = 'no package name';
+    if (entry.findings.some((finding) => finding.ruleId === 'package-name-invalid')) reason = 'invalid package name';
     if (invalidRegistry(entry)) reason = 'the registry is not a URL';
     const rows = [row('live checks', `skipped (${reason})`)];
     if (live.githubScopes) rows.push(row('scopes', live.githubScopes.join(', ') || 'none'));

@@ -5,12 +5,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { createRequire } from 'node:module';
 import semver from 'semver';
 import type { Finding } from '../report/finding.js';
 import type { PublishConfigResolution } from '../npmconfig/types.js';
 import { findNpmPath, TRUSTED_PUBLISHING_MIN_NPM } from '../npmconfig/index.js';
 import { lineOfKey, makeFinding } from './finding.js';
 import type { TarballSummary } from './types.js';
+
+const require = createRequire(import.meta.url);
+const npa = require('npm-package-arg') as { resolve(name: string, spec: string): unknown };
 
 export interface PackageContext {
   /** Absolute package folder. */
@@ -62,6 +66,19 @@ export function checkManifest(context: PackageContext): Finding[] {
       }),
     );
   }
+  const nameProblem = typeof manifest.name === 'string' && manifest.name.trim() !== '' ? invalidNameReason(manifest.name) : null;
+  if (nameProblem !== null) {
+    findings.push(
+      makeFinding({
+        ruleId: 'package-name-invalid',
+        severity: 'error',
+        message: `"${manifestFile}" has the name ${JSON.stringify(manifest.name)}, which npm rejects: ${nameProblem}`,
+        fix: 'rename the package: lower-case letters, digits, "-", "." and "_", not starting with "." or "_", scoped as "@owner/name" when needed',
+        file: manifestFile,
+        line: lineOfKey(manifestText, 'name'),
+      }),
+    );
+  }
   if (typeof manifest.version !== 'string' || manifest.version.trim() === '') {
     findings.push(
       makeFinding({
@@ -85,6 +102,22 @@ export function checkManifest(context: PackageContext): Finding[] {
     );
   }
   return findings;
+}
+
+/**
+ * Return why npm rejects `name` before publishing, as `npm publish` checks
+ * it (npm-package-arg's resolve), or null for a name npm accepts.
+ */
+export function invalidNameReason(name: string): string | null {
+  try {
+    npa.resolve(name, '0.0.0');
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // npm-package-arg's text ends with the reason: `Invalid package name "x" of package "x@0.0.0": <reason>.`
+    const reason = /": ([^"]+?)\.?$/.exec(message)?.[1];
+    return reason ?? message;
+  }
 }
 
 /** True for GitHub Packages' npm registry on github.com or on a GHE.com subdomain. */

@@ -739,3 +739,15 @@ test('doctor pings a slow registry once for all packages', async () => {
     proxy.clearFaults();
   }
 });
+
+test('doctor flags a name npm cannot publish', async () => {
+  // npm's own name rules (npm-package-arg) reject spaces before any request.
+  const folder = project('bad-name', { 'package.json': manifest('My Pkg'), 'index.js': '1;\n', '.npmrc': registry.npmrc(aliceToken) });
+  const run = await doctor(['--format', 'json'], folder);
+  assert.equal(run.status, 1);
+  const report = parse(run);
+  assert.deepEqual(ruleIds(report), ['package-name-invalid']);
+  assert.equal(report.packages[0]!.findings[0]!.message, '"package.json" has the name "My Pkg", which npm rejects: name can only contain URL-friendly characters');
+  assert.equal(report.packages[0]!.findings[0]!.line, 2);
+  assert.equal(report.packages[0]!.live.versionExists, null);
+});
