@@ -1,4 +1,5 @@
 import { CAUSES, type CauseId } from '../signatures/causes.js';
+import { registryKind } from '../signatures/classify.js';
 import type { LogLine } from '../log/types.js';
 import type { Confidence } from '../report/finding.js';
 import { sourceOf, type JobFacts, type RawStep } from './collect.js';
@@ -79,6 +80,12 @@ export function rankCauses(failure: FailureContext, source: FailureContext | nul
   readEarlierPublish(failure, evidence, adjust);
   compareWithWorkingPublishes(failure, evidence, adjust);
   readMessage(failure, adjust);
+
+  // GitHub Packages takes no OIDC credential: trusted publishing cannot be the cause there.
+  if (registryKind(failure.facts.registry) === 'github-packages') {
+    candidates.delete('oidc-not-configured');
+    candidates.delete('npm-too-old-for-oidc');
+  }
 
   return [...candidates.values()]
     .sort((a, b) => b.score - a.score || a.rank - b.rank)

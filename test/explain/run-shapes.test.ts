@@ -473,3 +473,19 @@ test('tests then publish in one step: publish failure kept', async () => {
   assert.equal(report.failures.length, 1);
   assert.equal(report.failures[0]!.signature, 'npm-403-credentials');
 });
+
+test('ENEEDAUTH for GitHub Packages: no OIDC causes', async () => {
+  const path = write('gpr-eneedauth.log', [
+    'npm notice 📦  @acme/web@2.0.0',
+    'npm error code ENEEDAUTH',
+    'npm error need auth This command requires you to be logged in to https://npm.pkg.github.com/',
+    'npm error need auth You need to authorize this machine using `npm login`',
+    '',
+  ].join('\n'));
+  const report = await explainLogs([path]);
+  const failure = report.failures[0]!;
+  assert.equal(failure.registry, 'https://npm.pkg.github.com/');
+  assert.equal(failure.causes[0]!.id, 'token-missing');
+  const ids = failure.causes.map((cause) => cause.id);
+  assert.ok(!ids.includes('oidc-not-configured') && !ids.includes('npm-too-old-for-oidc'), `GitHub Packages takes no OIDC: ${ids.join(', ')}`);
+});
