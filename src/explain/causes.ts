@@ -112,6 +112,10 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-empty', 40, `the step's env sets NODE_AUTH_TOKEN to an empty value (${location(token.line)})`, token.line);
   } else if (token) {
     // A masked value (`***`) means a real secret reached the step.
+    if (failure.signature?.id === 'npm-404-put') {
+      // NOTE: npmjs.org treats an expired or revoked token as none; write-enabled granular tokens expire within 90 days (as of 2026-12).
+      adjust('token-invalid-or-expired', 25, `a real token reached the step (${location(token.line)}), and npmjs.org answers 404 to a publish whose token expired or was revoked`, token.line);
+    }
     adjust('token-placeholder', -40, null, null);
     adjust('token-missing', -40, null, null);
     adjust('token-empty', -20, null, null);

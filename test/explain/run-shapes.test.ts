@@ -489,3 +489,19 @@ test('ENEEDAUTH for GitHub Packages: no OIDC causes', async () => {
   const ids = failure.causes.map((cause) => cause.id);
   assert.ok(!ids.includes('oidc-not-configured') && !ids.includes('npm-too-old-for-oidc'), `GitHub Packages takes no OIDC: ${ids.join(', ')}`);
 });
+
+test('npmjs 404 on PUT with a real token: expired first', async () => {
+  const path = write('npmjs-404-token.log', jobLog([
+    ...stepHeader(['npm publish --access public'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm notice Publishing to https://registry.npmjs.org/ with tag latest and public access',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://registry.npmjs.org/@acme%2flib - Not found',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  const causes = report.failures[0]!.causes;
+  assert.equal(causes[0]!.id, 'token-invalid-or-expired', 'npmjs.org answers 404 to an expired or revoked token');
+  assert.ok(causes[0]!.evidence.some((evidence) => evidence.line === 6), 'cites the NODE_AUTH_TOKEN line');
+  assert.equal(causes[1]!.id, 'package-permission-denied');
+});
