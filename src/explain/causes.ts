@@ -128,8 +128,15 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-unexpanded-variable', 10, null, userConfig.line);
   }
 
+  // npm prints the notice when the registry answers the request, so it lands just before or just after the error lines.
   const expired = failure.step.raw.expiredTokenNotice;
-  if (expired && expired.line < failure.keyLine.line) {
+  const lastLine = failure.raw.lines[failure.raw.lines.length - 1]!;
+  const nearFailure = expired !== null && expired.file === lastLine.file && expired.line <= lastLine.line + NOTICE_DISTANCE;
+  if (expired && nearFailure && failure.oidcIntended) {
+    // Reports from 2026 show this notice when the registry rejected the trusted-publishing token (workflow file or repository mismatch).
+    adjust('oidc-not-configured', 45, `npm reported that the token it sent expired or was revoked (${location(expired)}); in a job meant to use trusted publishing that is the registry rejecting the OIDC token, so no trusted publisher matches this repository and workflow file`, expired, true);
+    adjust('token-missing', -20, null, null);
+  } else if (expired && nearFailure) {
     adjust('token-invalid-or-expired', 45, `npm reported that the token expired or was revoked (${location(expired)})`, expired, true);
     adjust('token-missing', -20, null, null);
   }
@@ -137,6 +144,9 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
   const yarnBerry = failure.step.script.commands.some((command) => /^yarn\s+npm\s+publish\b/.test(command.text)) || /^YN\d{4}$/.test(failure.facts.npmCode ?? '');
   if (yarnBerry) adjust('yarn-berry-ignores-npmrc', 30, env.has('YARN_NPM_AUTH_TOKEN') ? null : 'the step runs Yarn 2+ and its env has no YARN_NPM_AUTH_TOKEN', null);
 }
+
+/** Lines after a failure within which npm's expired-token notice still belongs to it. */
+const NOTICE_DISTANCE = 5;
 
 const OIDC_MINIMUM_NPM = [11, 5, 1];
 

@@ -505,3 +505,34 @@ test('npmjs 404 on PUT with a real token: expired first', async () => {
   assert.ok(causes[0]!.evidence.some((evidence) => evidence.line === 6), 'cites the NODE_AUTH_TOKEN line');
   assert.equal(causes[1]!.id, 'package-permission-denied');
 });
+
+test('expired-token notice after the 404: cited', async () => {
+  const path = write('notice-after.log', jobLog([
+    ...stepHeader(['npm publish --access public'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://registry.npmjs.org/@acme%2flib - Not found',
+    'npm notice Access token expired or revoked. Please try logging in again.',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  const first = report.failures[0]!.causes[0]!;
+  assert.equal(first.id, 'token-invalid-or-expired');
+  assert.ok(first.evidence.some((evidence) => evidence.line === 11), 'cites the notice');
+});
+
+test('expired-token notice in an OIDC job: trusted publisher first', async () => {
+  const path = write('notice-oidc.log', jobLog([
+    ...OIDC_JOB_SETUP,
+    ...stepHeader(['npm publish'], { NPM_CONFIG_USERCONFIG: '/home/runner/work/_temp/.npmrc' }),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm notice Access token expired or revoked. Please try logging in again.',
+    'npm error code E404',
+    'npm error 404 Not Found - PUT https://registry.npmjs.org/@acme%2flib - Not found',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  const first = report.failures[0]!.causes[0]!;
+  assert.equal(first.id, 'oidc-not-configured');
+  assert.ok(first.evidence.some((evidence) => evidence.line === 16), 'cites the notice');
+});
