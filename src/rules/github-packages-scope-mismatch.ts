@@ -83,18 +83,31 @@ function scopeProblems(publish: SimulatedPublish, owner: string | null): string[
   return problems;
 }
 
+/** Return the owner path after the registry's own root (`/_registry/npm/` on GitHub Enterprise Server), or null. */
 function registryPath(url: string): string | null {
   try {
-    const path = new URL(url).pathname.replace(/^\/+|\/+$/g, '');
+    const path = new URL(url).pathname.replace(/^\/+|\/+$/g, '').replace(/^_registry\/npm(\/|$)/, '');
     return path === '' ? null : path;
   } catch {
     return null;
   }
 }
 
+/** Return the registry's root URL without an owner path: the origin, plus `/_registry/npm/` on GitHub Enterprise Server. */
+function registryRoot(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return /^\/_registry\/npm(\/|$)/.test(parsed.pathname) ? `${parsed.origin}/_registry/npm/` : parsed.origin;
+  } catch {
+    return 'https://npm.pkg.github.com';
+  }
+}
+
 function fixFor(scope: string | null, owner: string | null, publish: SimulatedPublish): string {
   const target = owner ?? 'OWNER';
   const rename = scope && scope !== owner ? `rename the package to \`@${target}/…\` (GitHub Packages requires the owner's scope)` : 'use the owner\'s scope for the package';
-  const setupNode = publish.setupNode ? `, and give setup-node \`registry-url: https://npm.pkg.github.com\` without an owner path and \`scope: ${target}\`` : '';
+  const setupNode = publish.setupNode
+    ? `, and give setup-node \`registry-url: ${registryRoot(publish.setupNode.effect.registryUrl)}\` without an owner path and \`scope: ${target}\``
+    : '';
   return `${rename}${setupNode}`;
 }

@@ -106,6 +106,16 @@ describe('credential fixes that work', () => {
     }
   });
 
+  test('scope fix keeps the enterprise registry', async () => {
+    const directory = new URL('../rules/github-packages-scope-mismatch/bad-ghes-other-scope', import.meta.url).pathname;
+    const result = await runCheck({ directory, repo: 'fixture-owner/ui', only: ['github-packages-scope-mismatch'] });
+    assert.equal(result.findings.length, 1);
+    assert.equal(
+      result.findings[0]!.fix,
+      'rename the package to `@fixture-owner/…` (GitHub Packages requires the owner\'s scope), and give setup-node `registry-url: https://ghe.acme.com/_registry/npm/` without an owner path and `scope: fixture-owner`',
+    );
+  });
+
   test('unprefixed token gets a prefix', async () => {
     const result = await runCheck({ directory: join(FIXTURES, 'bad-unscoped-auth-token'), repo: null, only: ['credential-not-reaching-publish'] });
     assert.equal(result.findings.length, 1);
