@@ -26,9 +26,27 @@ export function parseVerbArgs(verb: string, argv: string[], options: OptionSpec)
     delete values.help;
     return { values, positionals, help };
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
-    throw new UsageError(`${verb}: ${message.replace(/^Unknown option/, 'unknown option')} (see \`pubguard ${verb} --help\`)`);
+    throw new UsageError(`${verb}: ${describeParseError(error)} (see \`pubguard ${verb} --help\`)`);
   }
+}
+
+/** Reword node's parseArgs errors as one short line in pubguard's style. */
+function describeParseError(error: unknown): string {
+  const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  // Node names an option with a short alias as "Option '-f, --format <value>'"; keep the long name.
+  const option = /^Option '(?:-[^-], )?([^' ]+)/.exec(message)?.[1] ?? /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+    // Node's own text goes on about `--` and leaves a quote unbalanced.
+    return `unknown option "${option}"`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option && /argument missing/.test(message)) {
+    return `option "${option}" needs a value`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option && /does not take an argument/.test(message)) {
+    return `option "${option}" takes no value`;
+  }
+  return message.charAt(0).toLowerCase() + message.slice(1);
 }
 
 /** Read an option that must be one of a fixed set of values. */

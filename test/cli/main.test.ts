@@ -32,3 +32,15 @@ test('every verb answers --help with exit 0', () => {
     assert.match(result.stdout, new RegExp(`pubguard ${verb}`), verb);
   }
 });
+
+test('unknown option names the option once', () => {
+  const result = runCli(['explain', '--bogus', 'x.log']);
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr, 'pubguard: explain: unknown option "--bogus" (see `pubguard explain --help`)\n');
+});
+
+test('option without its value is one line', () => {
+  const result = runCli(['check', '.', '--format']);
+  assert.equal(result.status, 2);
+  assert.equal(result.stderr, 'pubguard: check: option "--format" needs a value (see `pubguard check --help`)\n');
+});
