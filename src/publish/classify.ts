@@ -16,6 +16,42 @@ export type UploadVerdict = 'rejected' | 'conflict' | 'unknown-outcome';
 // Connection-level codes from Node and npm-registry-fetch: the request may or may not have reached the registry.
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'FETCH_ERROR', 'ERR_SOCKET_TIMEOUT', 'UND_ERR_SOCKET']);
 
+const TAG_REQUIRED = /You must specify a tag using --tag/;
+
+/** Lifecycle scripts npm runs after the upload: when one of them fails, the version is already in the registry. */
+const AFTER_UPLOAD_SCRIPTS = new Set(['publish', 'postpublish']);
+
+/** A lifecycle script that stopped the client: its name, its command and its exit status. */
+export interface ScriptFailure {
+  script: string;
+  command: string;
+  status: string;
+  /** True for `publish` and `postpublish`, which npm runs after the upload. */
+  afterUpload: boolean;
+  /** Index of the output line naming the failed command. */
+  line: number;
+}
+
+/**
+ * Find the lifecycle script whose failure ended an npm run: npm prints
+ * `> name@version script` before running it, and on failure
+ * `npm error command sh -c <command>` with the script's exit status as the
+ * error code.
+ */
+export function findScriptFailure(output: string): ScriptFailure | null {
+  const lines = output.split(/\r?\n/);
+  const commandLine = lines.findIndex((line) => /^npm (ERR!|error) command (sh|cmd\.exe|\S*sh) (-c|\/d \/s \/c) /.test(line));
+  if (commandLine === -1) return null;
+  let script: string | null = null;
+  for (let index = commandLine - 1; index >= 0 && script === null; index--) {
+    script = /^> \S+@\S+ (\S+)$/.exec(lines[index]!.trim())?.[1] ?? null;
+  }
+  if (script === null) return null;
+  const status = /npm (ERR!|error) code (\S+)/.exec(output)?.[2] ?? 'non-zero';
+  const command = lines[commandLine]!.replace(/^npm (ERR!|error) command (sh|cmd\.exe|\S*sh) (-c|\/d \/s \/c) /, '');
+  return { script, command, status, afterUpload: AFTER_UPLOAD_SCRIPTS.has(script), line: commandLine };
+}
+
 export interface FailureInput {
   json: ClientJsonResult;
   /** The client's whole output (stdout and stderr in arrival order). */
@@ -51,6 +87,8 @@ function statusOf(code: string | null, text: string): number | null {
 export function judgeUpload(input: FailureInput): UploadVerdict {
   const text = `${input.json.summary ?? ''} ${input.json.detail ?? ''} ${input.json.kind === 'error' ? '' : input.output}`;
   const code = input.json.code ?? /npm error code (\w+)/.exec(input.output)?.[1] ?? null;
+  // npm 11 rejects an upload without --tag for a prerelease or a version below `latest`, and that message contains "previously published version" too.
+  if (TAG_REQUIRED.test(text)) return 'rejected';
   if (code === 'EPUBLISHCONFLICT' || /cannot publish over|previously published version|version already exists|this package is already present/i.test(text)) return 'conflict';
   const status = statusOf(code, text);
   if (status === 409) return 'conflict';
@@ -60,7 +98,10 @@ export function judgeUpload(input: FailureInput): UploadVerdict {
   return 'rejected';
 }
 
-function cause(id: CauseId, message: string, fix: string, evidence: PublishCause['evidence'], alternatives: CauseId[] = []): PublishCause {
+/** Cause ids only publish gives: a lifecycle script failed, or npm required an explicit --tag. */
+export type PublishOnlyCauseId = 'lifecycle-script-failed' | 'tag-required';
+
+function cause(id: CauseId | PublishOnlyCauseId, message: string, fix: string, evidence: PublishCause['evidence'], alternatives: CauseId[] = []): PublishCause {
   return { id, message, fix, evidence, alternatives: alternatives.map((alternative) => ({ id: alternative, message: CAUSES[alternative] })) };
 }
 
@@ -78,6 +119,26 @@ export function classifyFailure(input: FailureInput, log: LogPosition, context: 
   const where = keyLine === null ? log.file : `${log.file}:${log.lineOffset + keyLine + 1}`;
   const evidence = [{ where, text: code ? `${code}: ${summary}` : summary }];
   const said = `the registry rejected the upload (${code ?? `exit status ${input.exitCode}`}: "${summary}")`;
+
+  const scriptFailure = findScriptFailure(input.output);
+  if (scriptFailure) {
+    const where = `${log.file}:${log.lineOffset + scriptFailure.line + 1}`;
+    const ran = `the "${scriptFailure.script}" script${context.package ? ` of ${context.package}` : ''} exited with status ${scriptFailure.status} ("${scriptFailure.command}")`;
+    return scriptFailure.afterUpload
+      ? cause('lifecycle-script-failed', `${ran} after the upload, so the client failed although the version was sent.`, `fix the "${scriptFailure.script}" script and run it by hand (npm run ${scriptFailure.script}); publishing again reports this version already-published and does not run the script`, [{ where, text: `command ${scriptFailure.command}` }])
+      : cause('lifecycle-script-failed', `${ran}, so npm stopped before uploading anything.`, `run "npm run ${scriptFailure.script}" in the package folder to see why it fails, fix it, and run pubguard publish again`, [{ where, text: `command ${scriptFailure.command}` }]);
+  }
+  if (TAG_REQUIRED.test(`${summary}\n${input.output}`)) {
+    const lower = /previously published version (\S+) is higher than the new version (\S+?)\.?(?:\s|$)/m.exec(`${summary}\n${input.output}`);
+    return cause(
+      'tag-required',
+      lower
+        ? `npm rejected the upload: ${lower[2]} is lower than ${lower[1]}, the version "latest" points at, and npm does not move "latest" back to a lower version without an explicit --tag.`
+        : 'npm rejected the upload: a prerelease version needs an explicit --tag, because npm does not put a prerelease on "latest" by itself.',
+      lower ? 'publish with --tag (for example --tag v1 for a fix of an older line), or raise the version above the current latest' : 'publish with --tag next (or another tag that is not "latest")',
+      evidence,
+    );
+  }
 
   const [first, ...rest] = classified.causes;
   if (classified.signature && first) {

@@ -3,6 +3,7 @@
  * table in `$GITHUB_STEP_SUMMARY`, and one `::error` annotation per failed
  * package. Every value is redacted before it is written.
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { redact } from '../report/redact.js';
@@ -59,7 +60,7 @@ export function writeStepSummary(file: string, report: PublishReport): void {
         `| \`${cell(entry.name)}@${cell(entry.version)}\` | \`${cell(entry.path)}\` | ${cell(entry.registry ?? 'unknown')} | ${STATUS_MARK[entry.status]} | ${entry.cause ? cell(`${entry.cause.id}: ${entry.cause.message}`) : ''} |`,
     ),
   ];
-  const failures = report.packages.filter((entry) => entry.status === 'failed' && entry.cause);
+  const failures = report.packages.filter((entry) => (entry.status === 'failed' || entry.status === 'published') && entry.cause);
   for (const entry of failures) {
     lines.push('', `**${cell(entry.name)}@${cell(entry.version)}**: ${entry.cause!.message}`, '', `Fix: ${entry.cause!.fix}`);
     for (const evidence of entry.cause!.evidence) lines.push(`- \`${evidence.where}\`: ${evidence.text}`);
@@ -78,10 +79,21 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** Format one `::error` workflow command for a failed package, pointing at its package.json. */
-export function formatAnnotation(entry: PackageOutcome): string {
-  const file = entry.path === '.' ? 'package.json' : `${entry.path.replace(/^\.\//, '')}/package.json`;
-  const title = `publish of ${entry.name}@${entry.version} failed${entry.cause ? ` (${entry.cause.id})` : ''}`;
+/**
+ * Format one `::error` workflow command for a failed package, pointing at its
+ * package.json. GitHub reads the file path relative to the repository
+ * (`GITHUB_WORKSPACE`), so a run started in a subfolder names the file from
+ * there; without `place`, the path is relative to the working directory.
+ */
+export function formatAnnotation(entry: PackageOutcome, place?: { cwd: string; workspace?: string }): string {
+  let file = entry.path === '.' ? 'package.json' : `${entry.path.replace(/^\.\//, '')}/package.json`;
+  if (place?.workspace) {
+    const fromWorkspace = relative(place.workspace, resolve(place.cwd, file)).split(sep).join('/');
+    if (!fromWorkspace.startsWith('../') && !isAbsolute(fromWorkspace)) file = fromWorkspace;
+  }
+  const title = entry.status === 'published'
+    ? `${entry.name}@${entry.version} was published, but the client failed${entry.cause ? ` (${entry.cause.id})` : ''}`
+    : `publish of ${entry.name}@${entry.version} failed${entry.cause ? ` (${entry.cause.id})` : ''}`;
   const message = entry.cause ? `${entry.cause.message}\nFix: ${entry.cause.fix}` : 'the client failed; see the log';
   return redact(`::error file=${escapeProperty(file)},title=${escapeProperty(title)}::${escapeData(message)}\n`);
 }

@@ -28,7 +28,7 @@ export interface EvidenceRef {
 
 /** The reason a package failed or was not attempted. */
 export interface PublishCause {
-  /** Kebab-case cause id, e.g. `token-placeholder`, `publish-forbidden`, `stopped-after-failure`. */
+  /** Kebab-case cause id, e.g. `token-placeholder`, `lifecycle-script-failed`, `stopped-after-failure`. */
   id: string;
   /** Explanation of what happened and why, in one or two sentences. */
   message: string;
@@ -39,6 +39,10 @@ export interface PublishCause {
   alternatives: Array<{ id: string; message: string }>;
 }
 
+/**
+ * One package's result. `cause` is set for `failed` and `not-attempted`, and
+ * for `published` when the version landed but the client failed afterwards.
+ */
 export interface PackageOutcome {
   name: string;
   version: string;
@@ -94,7 +98,11 @@ export function summarize(packages: PackageOutcome[], durationMs: number): Publi
   };
 }
 
-/** Exit status of a publish run: 1 when anything failed or was left out after a stop. */
+/**
+ * Exit status of a publish run: 1 when anything failed or was left out after
+ * a stop, or when a version landed but the client still failed (a
+ * `postpublish` script), which shows as `published` with a cause.
+ */
 export function publishExitCode(report: PublishReport): number {
-  return report.packages.some((entry) => entry.status === 'failed' || entry.status === 'not-attempted') ? 1 : 0;
+  return report.packages.some((entry) => entry.status === 'failed' || entry.status === 'not-attempted' || entry.cause !== null) ? 1 : 0;
 }

@@ -147,7 +147,7 @@ async function publishOne(entry: PlannedPackage, context: RunContext): Promise<P
   const started = performance.now();
   const outcome = await publishSteps(entry, context);
   outcome.durationMs = Math.round(performance.now() - started);
-  const mark = outcome.status === 'failed' ? `failed: ${outcome.cause?.message ?? ''}` : outcome.status;
+  const mark = outcome.status === 'failed' || (outcome.status === 'published' && outcome.cause) ? `${outcome.status}: ${outcome.cause?.message ?? ''}` : outcome.status;
   context.progress(`pubguard: ${entry.name}@${entry.version}: ${mark}`);
   return outcome;
 }
@@ -268,6 +268,8 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
     const json = readClientJson(parseLastJsonObject(run.stdout), entry.name);
     if (run.exitCode === 0) {
       outcome.status = options.dryRun ? 'dry-run' : 'published';
+      // A cause from an earlier attempt's failure no longer applies.
+      outcome.cause = null;
       outcome.integrity = json.integrity;
       return outcome;
     }
@@ -276,8 +278,20 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
     const classifyContext = { registry, package: id };
     const failure = { json, output: client.name === 'yarn' ? yarnJsonToText(run.combined) : run.combined, exitCode: run.exitCode };
     const verdict = judgeUpload(failure);
-    if (options.dryRun || verdict === 'rejected') {
+    if (options.dryRun) {
       outcome.cause = classifyFailure(failure, logPosition, classifyContext);
+      return outcome;
+    }
+    if (verdict === 'rejected') {
+      outcome.cause = classifyFailure(failure, logPosition, classifyContext);
+      // A script npm runs after the upload (publish, postpublish) fails the client although the version landed: one look settles it.
+      const landed = await waitForVersion(entry, registry, context, 0);
+      log += `# pubguard: after the failed run the registry ${landed === 'present' ? 'lists' : landed === 'missing' ? 'does not list' : 'could not be asked about'} ${id}\n`;
+      outcome.logFile = writeLogFile(context.logDir, entry.name, entry.version, log);
+      if (landed === 'present') {
+        outcome.status = 'published';
+        if (outcome.cause.id !== 'lifecycle-script-failed') outcome.cause.message += ' The registry lists the version all the same, so it was published.';
+      }
       return outcome;
     }
 
@@ -288,6 +302,7 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
     if (landed === 'present') {
       // A conflict on the first upload means someone else published it between the lookup and the upload.
       outcome.status = verdict === 'conflict' && attempt === 1 ? 'already-published' : 'published';
+      outcome.cause = null;
       return outcome;
     }
     outcome.cause = classifyFailure(failure, logPosition, classifyContext);
@@ -301,9 +316,9 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
   return outcome;
 }
 
-/** Poll for a version with growing delays, up to `landedWaitMs` in total. */
-async function waitForVersion(entry: PlannedPackage, registry: string, context: RunContext): Promise<'present' | 'missing' | 'unknown'> {
-  const budget = context.options.landedWaitMs ?? 10_000;
+/** Poll for a version with growing delays, up to `budgetMs` (default `landedWaitMs`) in total; a budget of 0 looks once. */
+async function waitForVersion(entry: PlannedPackage, registry: string, context: RunContext, budgetMs?: number): Promise<'present' | 'missing' | 'unknown'> {
+  const budget = budgetMs ?? context.options.landedWaitMs ?? 10_000;
   const deadline = performance.now() + budget;
   let delay = 200;
   let answer: 'present' | 'missing' | 'unknown' = 'unknown';

@@ -54,7 +54,8 @@ export function renderPublishText(report: PublishReport): string {
   const format = (cells: string[]): string => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   const lines = [format(header), ...rows.map(format)];
 
-  for (const entry of report.packages.filter((item) => item.status === 'failed')) {
+  // A block per failure, and per version that landed although its client failed (a postpublish script).
+  for (const entry of report.packages.filter((item) => item.status === 'failed' || (item.status === 'published' && item.cause))) {
     lines.push('', `${entry.name}@${entry.version}: ${entry.cause?.message ?? 'failed'}`);
     for (const evidence of entry.cause?.evidence ?? []) lines.push(`  evidence: ${evidence.where}: ${evidence.text}`);
     for (const alternative of entry.cause?.alternatives ?? []) lines.push(`  also possible: ${alternative.id}: ${alternative.message}`);

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { buildPublishCommand, detectClient, formatCommand, packagePathArgument, parseLastJsonObject, readClientJson } from '../../src/publish/client.js';
-import { classifyFailure, judgeUpload } from '../../src/publish/classify.js';
+import { classifyFailure, findScriptFailure, judgeUpload } from '../../src/publish/classify.js';
+import { formatAnnotation } from '../../src/publish/github.js';
+import { runCli } from '../helpers/cli.js';
 import { writeTree } from './helpers.js';
 
 test('detectClient reads packageManager first', async () => {
@@ -104,4 +106,36 @@ test('classifyFailure reads text without JSON', () => {
   const input = { json: readClientJson(null, 'x'), output, exitCode: 1 };
   assert.equal(judgeUpload(input), 'rejected');
   assert.equal(classifyFailure(input, { file: 'x.log', lineOffset: 0 }).id, 'package-permission-denied');
+});
+
+test('classifyFailure names a prerelease that needs --tag', () => {
+  const output = 'npm error You must specify a tag using --tag when publishing a prerelease version.\n';
+  const input = { json: { kind: 'error' as const, integrity: null, code: null, summary: 'You must specify a tag using --tag when publishing a prerelease version.', detail: '' }, output, exitCode: 1 };
+  assert.equal(judgeUpload(input), 'rejected');
+  const cause = classifyFailure(input, { file: 'x.log', lineOffset: 4 });
+  assert.equal(cause.id, 'tag-required');
+  assert.equal(cause.fix, 'publish with --tag next (or another tag that is not "latest")');
+  assert.equal(cause.evidence[0]!.where, 'x.log:5');
+});
+
+test('findScriptFailure reads npm 11 lifecycle errors', () => {
+  const output = ['', '> demo@1.0.0 prepublishOnly', '> node build.js', '', 'npm error code 3', 'npm error path /tmp/demo', 'npm error command failed', 'npm error command sh -c node build.js', ''].join('\n');
+  assert.deepEqual(findScriptFailure(output), { script: 'prepublishOnly', command: 'node build.js', status: '3', afterUpload: false, line: 7 });
+  assert.equal(findScriptFailure('npm error code E403\nnpm error 403 Forbidden\n'), null);
+});
+
+test('formatAnnotation names the file from the workspace', () => {
+  const entry = { name: 'backend', version: '1.0.0', path: '.', registry: null, status: 'failed' as const, cause: null, logFile: null, exitCode: 1, command: null, attempts: 1, durationMs: 1, integrity: null };
+  const place = { cwd: join('/w', 'repo', 'packages', 'backend'), workspace: join('/w', 'repo') };
+  assert.match(formatAnnotation(entry, place), /^::error file=packages\/backend\/package\.json,title=/);
+  assert.match(formatAnnotation(entry), /^::error file=package\.json,title=/);
+  // A working directory outside the workspace keeps the path relative to it.
+  assert.match(formatAnnotation(entry, { cwd: '/elsewhere', workspace: '/w/repo' }), /^::error file=package\.json,title=/);
+});
+
+test('publish names a private package here', () => {
+  const repo = writeTree({ 'package.json': { name: 'only-private', version: '1.0.0', private: true } });
+  const run = runCli(['publish'], { cwd: repo, env: { PATH: process.env.PATH, HOME: repo } });
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr, `pubguard: publish: nothing to publish in ${repo}: "only-private" is marked "private": true in package.json; remove that field to publish it\n`);
 });

@@ -233,3 +233,50 @@ test('publish verifies the publishConfig tag', async () => {
   assert.equal(document.verify.packages[0]!.status, 'verified');
   assert.deepEqual(document.verify.packages[0]!.checks.find((check) => check.name === 'dist-tag'), { name: 'dist-tag', ok: true, detail: '"next" points at 2.0.0-rc.1' });
 });
+
+test('publish names a failed prepublishOnly', async () => {
+  const name = uniqueName('script-before');
+  const repo = writeTree({ 'package.json': { name, version: '1.0.0', scripts: { prepublishOnly: 'exit 3' } } });
+  const run = await runCliAsync(['publish', '--format', 'json', '--no-verify'], { cwd: repo, env: isolatedEnv(registry.url, registry.npmrc(token)) });
+
+  assert.equal(run.status, 1);
+  const [entry] = parseJson(run).packages;
+  assert.equal(entry!.status, 'failed');
+  assert.equal(entry!.cause!.id, 'lifecycle-script-failed');
+  assert.equal(entry!.cause!.message, `the "prepublishOnly" script of ${name}@1.0.0 exited with status 3 ("exit 3"), so npm stopped before uploading anything.`);
+  assert.deepEqual(await registryVersions(registry.url, name), []);
+});
+
+test('publish keeps a failed postpublish published', async () => {
+  const name = uniqueName('script-after');
+  const repo = writeTree({ 'package.json': { name, version: '1.0.0', scripts: { postpublish: 'exit 4' } } });
+  const run = await runCliAsync(['publish', '--format', 'json'], { cwd: repo, env: isolatedEnv(registry.url, registry.npmrc(token)) });
+
+  // The version is in the registry, so it is published; the failed script still fails the step.
+  assert.equal(run.status, 1);
+  const document = JSON.parse(run.stdout) as { packages: JsonPackage[]; verify: { summary: { verified: number } } };
+  const [entry] = document.packages;
+  assert.equal(entry!.status, 'published');
+  assert.equal(entry!.cause!.id, 'lifecycle-script-failed');
+  assert.match(entry!.cause!.message, /^the "postpublish" script of .* exited with status 4 \("exit 4"\) after the upload/);
+  assert.equal(document.verify.summary.verified, 1);
+  assert.deepEqual(await registryVersions(registry.url, name), ['1.0.0']);
+  assert.equal(entry!.attempts, 1);
+});
+
+test('publish wants --tag below latest', async () => {
+  const name = uniqueName('lower');
+  await registry.publish({ name, version: '2.0.0' }, token);
+  const repo = writeTree({ 'package.json': { name, version: '1.5.0' } });
+  const run = await runCliAsync(['publish', '--format', 'json', '--landed-wait', '20000'], { cwd: repo, env: isolatedEnv(registry.url, registry.npmrc(token)) });
+
+  assert.equal(run.status, 1);
+  const report = parseJson(run);
+  const [entry] = report.packages;
+  assert.equal(entry!.status, 'failed');
+  assert.equal(entry!.cause!.id, 'tag-required');
+  assert.equal(entry!.cause!.message, 'npm rejected the upload: 1.5.0 is lower than 2.0.0, the version "latest" points at, and npm does not move "latest" back to a lower version without an explicit --tag.');
+  // A rejection is not a conflict, so there is no 20-second look for a version that was never sent.
+  assert.ok(report.summary.durationMs! < 15_000, `took ${report.summary.durationMs} ms`);
+  assert.deepEqual(await registryVersions(registry.url, name), ['2.0.0']);
+});

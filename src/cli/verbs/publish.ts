@@ -51,6 +51,14 @@ verified; 1 a package failed, was not attempted, or failed verification;
 2 bad usage.
 `;
 
+/** Say why a plan has no package: private packages, or workspace patterns that match no folder. */
+function nothingToPublish(plan: import('../../publish/plan.js').PublishPlan): string {
+  const names = plan.skipped.map((entry) => `"${entry.name ?? entry.path}"`).join(', ');
+  if (plan.skipped.length === 0) return `the ${plan.source} match no package folder; check the workspace patterns`;
+  if (plan.source === 'the package in the working directory') return `${names} is marked "private": true in package.json; remove that field to publish it`;
+  return `every workspace is marked "private": true (${names})`;
+}
+
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseVerbArgs('publish', argv, {
     tag: { type: 'string' },
@@ -92,7 +100,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   ]);
 
   const plan = await getPublishPlan(io.cwd, positionals);
-  if (plan.packages.length === 0) throw new UsageError(`publish: nothing to publish in ${io.cwd}: every workspace is private`);
+  if (plan.packages.length === 0) throw new UsageError(`publish: nothing to publish in ${io.cwd}: ${nothingToPublish(plan)}`);
   const client = await detectClient(plan.cwd);
   io.err(render.renderPlan(plan, client.name));
 
@@ -150,7 +158,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     if (io.env.GITHUB_OUTPUT) github.writeStepOutputs(io.env.GITHUB_OUTPUT, report);
     if (io.env.GITHUB_STEP_SUMMARY) github.writeStepSummary(io.env.GITHUB_STEP_SUMMARY, report);
     // The runner reads workflow commands from standard error too, which keeps them out of --format json.
-    for (const entry of report.packages.filter((item) => item.status === 'failed')) io.err(github.formatAnnotation(entry));
+    const place = { cwd: io.cwd, workspace: io.env.GITHUB_WORKSPACE };
+    for (const entry of report.packages.filter((item) => item.status === 'failed' || (item.status === 'published' && item.cause))) io.err(github.formatAnnotation(entry, place));
   }
   return exitCode;
 }
