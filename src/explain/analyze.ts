@@ -136,6 +136,13 @@ function decideMasking(failure: RawFailure, step: StepContext, isCiLog: boolean)
   return null;
 }
 
+// The step ended without an exit line, or its script printed more after the failure: either way the failure did not stop it.
+function stepWentOn(step: RawStep, failure: RawFailure): boolean {
+  const last = failure.lines[failure.lines.length - 1]!;
+  const after = step.outputAfterFailure;
+  return step.completed || (after !== null && after.file === last.file && after.line > last.line);
+}
+
 // npm packs before it sends anything, so its `npm notice 📦  name@version` line comes before any registry error of the publish.
 function isBeforePublishStarted(failure: RawFailure, step: StepContext): boolean {
   const commands = step.script.commands;
@@ -201,7 +208,7 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
       });
       const added = failureContexts[failureContexts.length - 1]!;
       // A step the CI showed as passed hid the failure even when the log shows no construct that did it.
-      added.hiddenUnexplained = added.masking === null && (isCiLogFile.get(step.raw.file) ?? false) && step.raw.exitLine === null && (step.raw.header !== null || step.raw.startedByInput);
+      added.hiddenUnexplained = added.masking === null && (isCiLogFile.get(step.raw.file) ?? false) && step.raw.exitLine === null && stepWentOn(step.raw, raw) && (step.raw.header !== null || step.raw.startedByInput);
     }
   }
 
@@ -236,8 +243,9 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
   const steps: ExplainStep[] = contexts.map((step) => {
     const failureIndexes = failureContexts.flatMap((failure, index) => (failure.step === step ? [index] : []));
     const isCi = isCiLogFile.get(step.raw.file) ?? false;
-    const ciStatus = step.raw.exitLine ? 'failed' : isCi ? 'passed' : 'unknown';
-    let outcome: StepOutcome = isCi ? 'succeeded' : 'unknown';
+    // A step the log does not show ending (an excerpt, a cancelled job) has no status to report.
+    const ciStatus = step.raw.exitLine ? 'failed' : isCi && step.raw.completed ? 'passed' : 'unknown';
+    let outcome: StepOutcome = ciStatus === 'passed' ? 'succeeded' : 'unknown';
     if (failureIndexes.some((index) => failures[index]!.masked)) outcome = 'failure-hidden';
     else if (failureIndexes.length > 0 || ciStatus === 'failed') outcome = 'failed';
     const evidence = [step.raw.header, step.raw.shell, step.raw.exitLine].filter((line): line is LogLine => line !== null).map(evidenceOf);

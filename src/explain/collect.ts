@@ -45,6 +45,14 @@ export interface RawStep {
   oidcLines: LogLine[];
   /** Packages whose `Publishing to … (dry-run)` line was seen and whose `+ name@version` is still to come; `*` when unnamed. */
   dryRun: Set<string>;
+  /**
+   * True when the log shows the step ended: a later step started, the job's
+   * closing lines followed, or the input is a whole step or job from a log
+   * archive. A log cut off inside the step leaves it false.
+   */
+  completed: boolean;
+  /** The last plain output line after a failure: the script went on after it, so something discarded the status. */
+  outputAfterFailure: LogLine | null;
   /** Lines read closely after the first failure, capped so a noisy step cannot cost much. */
   closeReadLines: number;
 }
@@ -107,6 +115,8 @@ function newStep(job: string | null, file: string, name: string | null, nameFrom
     expiredTokenNotice: null,
     oidcLines: [],
     dryRun: new Set(),
+    completed: false,
+    outputAfterFailure: null,
     closeReadLines: 0,
   };
 }
@@ -150,6 +160,8 @@ export class LogCollector implements LogSink {
 
   fileEnd(summary: LogInputSummary): void {
     this.closeFailure();
+    // GitHub writes a log archive after the job ends, so its files hold whole steps and jobs.
+    if (this.current && (this.file?.format === 'log-archive' || this.file?.step)) this.current.completed = true;
     this.inputs.push(summary);
     this.current = null;
   }
@@ -173,6 +185,9 @@ export class LogCollector implements LogSink {
     const text = entry.text;
     const step = this.current;
     if (step && step.failures.length > 0 && this.headerSection === 'none') step.closeReadLines += 1;
+
+    // The runner's closing lines come after the last step has ended.
+    if (step && (text === 'Post job cleanup.' || text === 'Cleaning up orphan processes')) step.completed = true;
 
     if (this.readJobFact(entry)) {
       this.lastLineNumber = entry.line;
@@ -226,6 +241,7 @@ export class LogCollector implements LogSink {
   }
 
   private startStep(step: RawStep): void {
+    if (this.current && this.current !== step) this.current.completed = true;
     this.steps.push(step);
     this.current = step;
   }
@@ -388,6 +404,7 @@ export class LogCollector implements LogSink {
       return;
     }
     if (step.failures.length > 0 && SUCCESS_MESSAGE.test(text) && !text.startsWith('##[')) step.successMessages.push(entry);
+    if (step.failures.length > 0 && !text.startsWith('##[') && text.trim() !== '' && text !== 'Post job cleanup.' && text !== 'Cleaning up orphan processes') step.outputAfterFailure = entry;
   }
 
   private closeFailure(): void {

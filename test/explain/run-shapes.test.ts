@@ -536,3 +536,32 @@ test('expired-token notice in an OIDC job: trusted publisher first', async () =>
   assert.equal(first.id, 'oidc-not-configured');
   assert.ok(first.evidence.some((evidence) => evidence.line === 16), 'cites the notice');
 });
+
+test('log cut off after the failure: status unknown', async () => {
+  const path = write('cut-off.log', jobLog([
+    ...stepHeader(['./scripts/release.sh'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@acme%2flib - You may not perform that action with these credentials.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  assert.equal(report.failures[0]!.masked, false, 'nothing shows the step passed');
+  const step = report.steps.find((candidate) => candidate.failures.includes(0))!;
+  assert.equal(step.ciStatus, 'unknown');
+});
+
+test('job log that ends normally: hidden failure', async () => {
+  const path = write('ends-normally.log', jobLog([
+    ...stepHeader(['./scripts/release.sh'], PUBLISH_ENV),
+    'npm notice 📦  @acme/lib@1.2.0',
+    'npm error code E403',
+    'npm error 403 403 Forbidden - PUT https://registry.npmjs.org/@acme%2flib - You may not perform that action with these credentials.',
+    'Post job cleanup.',
+    'Cleaning up orphan processes',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures[0]!.masked, true);
+  assert.equal(report.failures[0]!.maskedBy, null, 'the script hides how');
+  assert.equal(report.steps.find((candidate) => candidate.failures.includes(0))!.ciStatus, 'passed');
+});
