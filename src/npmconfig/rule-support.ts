@@ -3,6 +3,8 @@
  * (run once per `check` and cached), and ways to turn their evidence into
  * locations and phrases.
  */
+import { parse as parseYaml } from 'yaml';
+
 import type { FileReader } from '../workflow/files.js';
 import { permissionOf, type Job, type Repository, type Step } from '../workflow/model.js';
 import type { Span } from '../workflow/source.js';
@@ -56,13 +58,63 @@ async function runAnalysis(step: Step, files?: FileReader): Promise<ScriptAnalys
   return shell.analyzeScript(step.run.text, { start: { errexit: step.shell.errexit, pipefail: step.shell.pipefail }, scripts });
 }
 
-/** Simulate every publish of the repository, job by job, in execution order. */
+/**
+ * Simulate every publish of the repository, job by job, in execution order.
+ * A semantic-release run whose configuration does not publish to npm is left out.
+ */
 export async function allPublishes(host: SimulationHost): Promise<SimulatedPublish[]> {
   const found: SimulatedPublish[] = [];
   for (const job of host.jobs()) {
-    found.push(...(await jobPublishes(host.cache, job, { repository: host.repository, files: host.files, analyze: (step) => analyzeStep(step, host.files) })));
+    const publishes = await jobPublishes(host.cache, job, { repository: host.repository, files: host.files, analyze: (step) => analyzeStep(step, host.files) });
+    found.push(...publishes.filter((publish) => !(publish.command?.tool === 'semantic-release' && semanticReleaseSkipsNpm(host, publish.cwd))));
   }
   return found;
+}
+
+/** Files semantic-release reads its configuration from, in its search order (after package.json's `release`). */
+const SEMANTIC_RELEASE_FILES = ['.releaserc', '.releaserc.json', '.releaserc.yaml', '.releaserc.yml', '.releaserc.js', '.releaserc.cjs', '.releaserc.mjs', 'release.config.js', 'release.config.cjs', 'release.config.mjs'];
+
+/**
+ * True when semantic-release, run in `folder`, will not publish to npm:
+ * its package is private, or its configuration lists plugins without
+ * `@semantic-release/npm`, or gives that plugin `npmPublish: false`
+ * (lib/publish.js of @semantic-release/npm skips the publish in both
+ * cases). With no `plugins`, the default set includes the npm plugin.
+ * NOTE: a JavaScript configuration file or an `extends` of a shared
+ * configuration cannot be read here, so such a run counts as publishing.
+ */
+export function semanticReleaseSkipsNpm(host: Pick<SimulationHost, 'repository' | 'files'>, folder: string | null): boolean {
+  if (folder === null) return false;
+  const manifests = [...(host.repository.packages.root ? [host.repository.packages.root] : []), ...host.repository.packages.workspaces];
+  const manifest = manifests.find((candidate) => candidate.directory === folder);
+  if (manifest?.private) return true;
+
+  const config = readSemanticReleaseConfig(host.files, folder, manifest?.json);
+  if (!config || 'extends' in config) return false;
+  const plugins = config.plugins;
+  if (!Array.isArray(plugins)) return false;
+  const npm = plugins.find((plugin) => plugin === '@semantic-release/npm' || (Array.isArray(plugin) && plugin[0] === '@semantic-release/npm'));
+  if (npm === undefined) return true;
+  const options = Array.isArray(npm) ? (npm[1] as Record<string, unknown> | undefined) : undefined;
+  return options?.npmPublish === false || options?.npmPublish === 'false';
+}
+
+function readSemanticReleaseConfig(files: FileReader, folder: string, manifest: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  const release = manifest?.release;
+  if (release && typeof release === 'object' && !Array.isArray(release)) return release as Record<string, unknown>;
+  for (const name of SEMANTIC_RELEASE_FILES) {
+    const text = files.readText(folder ? `${folder}/${name}` : name);
+    if (text === null) continue;
+    if (/\.[cm]?js$/.test(name)) return null;
+    try {
+      // JSON is YAML, so one parser reads `.releaserc` in either form.
+      const parsed: unknown = parseYaml(text);
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 /**

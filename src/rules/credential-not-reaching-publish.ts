@@ -112,7 +112,9 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
 
   // Why the token the workflow did provide is not used.
   const tokenInput = actionTokenInput(publish);
-  if (tokenInput) {
+  if (needsNpmToken(publish)) {
+    parts.push(`semantic-release's npm plugin takes its token from NPM_TOKEN, which step ${JSON.stringify(publish.step.displayName)} does not set`);
+  } else if (tokenInput) {
     parts.push(`${JSON.stringify(form)} takes its credential from its \`${tokenInput}\` input, which step ${JSON.stringify(publish.step.displayName)} does not give`);
   } else if (resolution.client === 'yarn-berry') {
     parts.push('Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables, never `.npmrc` or NODE_AUTH_TOKEN, so the token setup-node was meant to pass is not used');
@@ -221,6 +223,9 @@ function fixFor(publish: SimulatedPublish, repository: Repository): string {
   const secret = intendedSecret(publish) ?? (isGitHubPackages(resolution.registry.url) ? 'secrets.GITHUB_TOKEN' : 'secrets.NPM_TOKEN');
   const step = JSON.stringify(publish.step.displayName);
 
+  if (needsNpmToken(publish)) {
+    return `set NPM_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}; semantic-release's npm plugin writes it to its own .npmrc`;
+  }
   const tokenInput = actionTokenInput(publish);
   if (tokenInput) return `give step ${step} \`${tokenInput}: \${{ ${secret} }}\` in its \`with:\``;
   const prefixed = ['missing', 'other-host'].includes(resolution.credential.class) && resolution.client !== 'yarn-berry' ? prefixFix(repository, resolution) : null;
@@ -254,6 +259,16 @@ function fixFor(publish: SimulatedPublish, repository: Repository): string {
     return `${where} and set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
   }
   return `set NODE_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}${byPath}`;
+}
+
+/**
+ * True for a semantic-release run that finds no credential and has no
+ * NPM_TOKEN: its npm plugin writes `_authToken=${NPM_TOKEN}` only when the
+ * variable is set (lib/set-npmrc-auth.js of @semantic-release/npm).
+ */
+function needsNpmToken(publish: SimulatedPublish): boolean {
+  if (publish.command?.tool !== 'semantic-release' || publish.env.has('NPM_TOKEN')) return false;
+  return ['missing', 'other-host', 'empty'].includes(publish.resolution!.credential.class);
 }
 
 /** Name the credential input of a publish action (such as JS-DevTools/npm-publish's `token`), or null for a command or another action. */

@@ -116,6 +116,12 @@ describe('credential fixes that work', () => {
     );
   });
 
+  test('semantic-release gets NPM_TOKEN', async () => {
+    const result = await runCheck({ directory: join(FIXTURES, 'bad-semantic-release-no-token'), repo: null, only: ['credential-not-reaching-publish'] });
+    assert.equal(result.findings.length, 1);
+    assert.equal(result.findings[0]!.fix, 'set NPM_TOKEN to `${{ secrets.NPM_TOKEN }}` in the `env:` of step "Release"; semantic-release\'s npm plugin writes it to its own .npmrc');
+  });
+
   test('unprefixed token gets a prefix', async () => {
     const result = await runCheck({ directory: join(FIXTURES, 'bad-unscoped-auth-token'), repo: null, only: ['credential-not-reaching-publish'] });
     assert.equal(result.findings.length, 1);
