@@ -236,9 +236,10 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
       const matches = ssri.checkData(packed.tarball, integrity);
       outcome.checks.push({ name: 'local', ok: Boolean(matches), detail: `${target.localFolder} packs to ${packed.integrity}` });
       if (!matches) {
+        const { diffTarballs } = await import('./tar-diff.js');
         return fail(outcome, {
           id: 'local-integrity-mismatch',
-          message: `"${target.localFolder}" packs to ${packed.integrity}, but the registry has ${integrity} for "${id}": the published tarball is not this folder's contents.`,
+          message: `"${target.localFolder}" packs to ${packed.integrity}, but the registry has ${integrity} for "${id}": ${describeDiff(diffTarballs(packed.tarball, bytes))}.`,
           fix: 'compare the file lists (npm pack --dry-run here, and the registry tarball); a build step, a different npm version or pnpm/Yarn packing can change the bytes',
         });
       }
@@ -273,6 +274,20 @@ async function downloadWithPropagation(
       delay = Math.min(delay * 2, MAX_RETRY_DELAY_MS);
     }
   }
+}
+
+/** Say in one clause which files differ between the folder packed here and the registry's tarball. */
+function describeDiff(diff: import('./tar-diff.js').TarballDiff): string {
+  const parts: string[] = [];
+  const list = (paths: string[]): string => (paths.length > 10 ? `${paths.slice(0, 10).join(', ')} and ${paths.length - 10} more` : paths.join(', '));
+  if (diff.changed.length > 0) {
+    const shown = diff.changed.slice(0, 10).map((file) => `${file.path} (${file.local} bytes here, ${file.registry} in the registry)`);
+    parts.push(`changed ${shown.join(', ')}${diff.changed.length > 10 ? ` and ${diff.changed.length - 10} more` : ''}`);
+  }
+  if (diff.onlyLocal.length > 0) parts.push(`only in the folder ${list(diff.onlyLocal)}`);
+  if (diff.onlyInRegistry.length > 0) parts.push(`only in the registry ${list(diff.onlyInRegistry)}`);
+  if (parts.length === 0) return 'every file has the same contents, so the tarballs were packed differently (file order, modes or timestamps, as pnpm and Yarn pack)';
+  return `the published tarball is not this folder's contents: ${parts.join('; ')}`;
 }
 
 function fail(outcome: VerifyOutcome, cause: VerifyCause): VerifyOutcome {

@@ -134,6 +134,8 @@ test('verify --local compares the packed folder', async () => {
   const changed = await runCliAsync(['verify', `${name}@1.0.0`, '--local', folder], { cwd: writeTree({}), env: env() });
   assert.equal(changed.status, 1);
   assert.match(changed.stdout, new RegExp(`packs to sha512-\\S+, but the registry has sha512-\\S+ for "${name}@1\\.0\\.0"`));
+  // Both versions of index.js are 20 bytes; only their contents differ.
+  assert.match(changed.stdout, /: the published tarball is not this folder's contents: changed index\.js \(20 bytes here, 20 in the registry\)\.\n/);
 });
 
 test('verify --install loads require and import entry points', async () => {
