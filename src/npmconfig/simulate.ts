@@ -244,11 +244,24 @@ function evaluateExpression(state: RunnerState, step: Step, expression: Expressi
   if (expression.origin === 'inputs' && expression.name && step.caller) {
     const input = step.caller.with.get(expression.name);
     if (input) return evaluateValue(state, step.caller, input);
-    return '';
+    return inputDefault(state, step, expression.name);
   }
   if (expression.origin === 'github.token') return state.opaque('github.token');
   if (expression.origin === 'secrets' && expression.name && callersWithoutSecret(step.job, expression.name)) return '';
   return state.opaque(expression.body);
+}
+
+/** Evaluate the `default:` of a composite action's input, or return '' when it has none. */
+function inputDefault(state: RunnerState, step: Step, name: string): string {
+  const value: unknown = step.caller?.action?.document.getIn(['inputs', name, 'default']);
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  for (const expression of findExpressions(text).sort((a, b) => b.start - a.start)) {
+    // A default cannot read other inputs, so only contexts such as github.token remain.
+    const replacement = expression.origin === 'inputs' ? '' : evaluateExpression(state, step, expression);
+    text = text.slice(0, expression.start) + replacement + text.slice(expression.end);
+  }
+  return text;
 }
 
 /**

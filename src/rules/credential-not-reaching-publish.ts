@@ -14,7 +14,7 @@ import {
 import { callersWithoutSecret, displayModelPath, type SimulatedPublish } from '../npmconfig/simulate.js';
 import type { Expression } from '../workflow/expressions.js';
 import { findKnownAction } from '../workflow/known-actions.js';
-import type { Job, Repository } from '../workflow/model.js';
+import type { Job, Repository, Step } from '../workflow/model.js';
 import type { PublishConfigResolution } from '../npmconfig/types.js';
 import { locate, type Anchor, type RuleContext } from './context.js';
 import { defineRule } from './types.js';
@@ -104,6 +104,14 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
       );
       for (const caller of unpassed.callers) related.push({ at: caller.idSpan, label: `calls without secret ${JSON.stringify(unpassed.name)}` });
     }
+    const missingInput = ungivenInput(publish, publish.variableSource.entry.value.expressions);
+    if (missingInput) {
+      const caller = missingInput.caller;
+      parts.push(
+        `${credential.variable} is \`${missingInput.expression}\`, which is empty because step ${JSON.stringify(caller.displayName)} (${caller.file.path}:${caller.span.line}) uses the action without a \`${missingInput.name}\` input`,
+      );
+      related.push({ at: caller.uses?.span ?? caller.span, label: `no \`${missingInput.name}\` input` });
+    }
   }
   if (publish.variableSource) {
     const span = spanOfVariable(publish.variableSource);
@@ -189,6 +197,17 @@ function unpassedSecret(publish: SimulatedPublish, expressions: Expression[]): {
     if (expression.origin !== 'secrets' || !expression.name) continue;
     const callers = callersWithoutSecret(publish.job, expression.name);
     if (callers) return { expression: expression.text, name: expression.name, callers };
+  }
+  return null;
+}
+
+/** Find an `inputs.X` in a composite action's value that the step using the action does not give. */
+function ungivenInput(publish: SimulatedPublish, expressions: Expression[]): { expression: string; name: string; caller: Step } | null {
+  const caller = publish.step.caller;
+  if (!caller) return null;
+  for (const expression of expressions) {
+    if (expression.origin !== 'inputs' || !expression.name) continue;
+    if (!caller.with.has(expression.name)) return { expression: expression.text, name: expression.name, caller };
   }
   return null;
 }
