@@ -4,7 +4,7 @@ import { matchSignature } from '../signatures/classify.js';
 import { parseFailureLines, type FailureFacts } from '../signatures/parse.js';
 import type { Signature } from '../signatures/types.js';
 import { jobKey, sourceOf, type JobFacts, type LogCollector, type RawFailure, type RawStep } from './collect.js';
-import { analyzeScript, isPublishCommand, type ScriptAnalysis } from './script.js';
+import { analyzePowerShell, analyzeScript, isPublishCommand, type ScriptAnalysis } from './script.js';
 import { rankCauses } from './causes.js';
 import { buildFixes } from './fixes.js';
 import {
@@ -92,7 +92,9 @@ async function buildStepContexts(steps: RawStep[], isCiLogFile: Map<string, bool
   const contexts: StepContext[] = [];
   for (const [index, raw] of steps.entries()) {
     const pipefail = shellHasPipefail(raw.shell);
-    const script = raw.isAction ? { commands: [], directoryChanges: [], pipefailLine: null } : await analyzeScript(raw.script, pipefail === true);
+    const isPowerShell = raw.shell !== null && /\b(?:pwsh|powershell)(?:\.exe)?\b/i.test(raw.shell.text);
+    let script: ScriptAnalysis = { commands: [], directoryChanges: [], pipefailLine: null };
+    if (!raw.isAction) script = isPowerShell ? analyzePowerShell(raw.script) : await analyzeScript(raw.script, pipefail === true);
     const laterInJob = steps.slice(index + 1).some((other) => sameJob(other, raw) && other.header !== null && !FAILURE_HANDLER.test(stepName(other, true)));
     contexts.push({
       raw,

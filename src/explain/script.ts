@@ -212,3 +212,45 @@ function findMasking(command: Node, pipefail: boolean, lineAt: (row: number) => 
   // An `if !` condition is reached twice on the way up (negation, then the statement).
   return found.filter((item, index) => found.findIndex((other) => other.maskedBy === item.maskedBy && other.line === item.line) === index);
 }
+
+/**
+ * Analyse a PowerShell run block (`shell: pwsh` or `powershell`) line by line.
+ * PowerShell does not stop when a native command such as npm fails, and
+ * GitHub's wrapper ends the script with
+ * `if ((Test-Path -LiteralPath variable:\LASTEXITCODE)) { exit $LASTEXITCODE }`,
+ * the last native command's status (as of 2026-12). So a publish
+ * that is not the last command, or whose `$LASTEXITCODE` check does not exit
+ * or throw, loses its status.
+ */
+export function analyzePowerShell(script: LogLine[]): ScriptAnalysis {
+  const analysis: ScriptAnalysis = { commands: [], directoryChanges: [], pipefailLine: null };
+  const lines = script.filter((line) => line.text.trim() !== '' && !line.text.trim().startsWith('#'));
+
+  for (const [index, line] of lines.entries()) {
+    const text = line.text.trim();
+    const words = text.split(/\s+/);
+    if ((words[0] === 'cd' || /^(Set|Push)-Location$/i.test(words[0]!)) && words[1]) {
+      analysis.directoryChanges.push({ directory: words[1].replace(/^["']|["']$/g, ''), line });
+      continue;
+    }
+    const isPublish = isPublishCommand(words);
+    const masking: CommandMasking[] = [];
+    if (isPublish) {
+      const name = words.slice(0, 2).join(' ');
+      const check = lines.slice(index + 1).find((later) => /\$LASTEXITCODE/i.test(later.text) && /^\s*(?:}\s*)?(?:if|elseif)\b/i.test(later.text));
+      if (check) {
+        // The check's block runs from the `if` line to the line that closes its brace.
+        const start = lines.indexOf(check);
+        const end = lines.findIndex((later, position) => position >= start && later.text.includes('}'));
+        const block = lines.slice(start, end < 0 ? lines.length : end + 1).map((later) => later.text).join('\n');
+        if (!/\bexit\s+(?!0\b)\S|\bthrow\b|\bexit\s+\$LASTEXITCODE/i.test(block)) {
+          masking.push({ maskedBy: 'ignored-status', line: check, detail: `\`${name}\` is checked with \`$LASTEXITCODE\` in an \`if\` whose block does not exit with a failure` });
+        }
+      } else if (index < lines.length - 1) {
+        masking.push({ maskedBy: 'ignored-status', line: lines[index + 1]!, detail: `\`${name}\` is not the last command, and PowerShell goes on after a failing native command while GitHub checks only the last command's exit code` });
+      }
+    }
+    analysis.commands.push({ text, line, isPublish, isLocalOnly: isLocalOnlyCommand(words), masking });
+  }
+  return analysis;
+}

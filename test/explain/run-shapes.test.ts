@@ -565,3 +565,45 @@ test('job log that ends normally: hidden failure', async () => {
   assert.equal(report.failures[0]!.maskedBy, null, 'the script hides how');
   assert.equal(report.steps.find((candidate) => candidate.failures.includes(0))!.ciStatus, 'passed');
 });
+
+const PWSH = 'C:\\Program Files\\PowerShell\\7\\pwsh.EXE -command ". \'{0}\'"';
+
+function pwshHeader(script: string[]): string[] {
+  return [`##[group]Run ${script[0]}`, ...script, `shell: ${PWSH}`, 'env:', '  NODE_AUTH_TOKEN: ***', '##[endgroup]'];
+}
+
+const EOTP_LINES = ['npm notice 📦  kestrel@4.3.0', 'npm error code EOTP', 'npm error This operation requires a one-time password from your authenticator.'];
+
+test('pwsh: $LASTEXITCODE check that only warns', async () => {
+  const path = write('pwsh-if.log', jobLog([
+    ...pwshHeader(['npm publish', 'if ($LASTEXITCODE -ne 0) {', '  Write-Host "::warning::publish failed"', '}']),
+    ...EOTP_LINES,
+    '##[warning]publish failed',
+    'Post job cleanup.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures[0]!.masked, true);
+  assert.equal(report.failures[0]!.maskedBy, 'ignored-status');
+  assert.equal(report.failures[0]!.evidence.some((evidence) => evidence.line === 3), true, 'cites the if line');
+});
+
+test('pwsh: publish not the last command', async () => {
+  const path = write('pwsh-later.log', jobLog([
+    ...pwshHeader(['npm publish', 'Write-Host "done"']),
+    ...EOTP_LINES,
+    'done',
+    'Post job cleanup.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures[0]!.maskedBy, 'ignored-status');
+});
+
+test('pwsh: $LASTEXITCODE check that exits', async () => {
+  const path = write('pwsh-exit.log', jobLog([
+    ...pwshHeader(['npm publish', 'if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }', 'Write-Host "done"']),
+    ...EOTP_LINES,
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures[0]!.masked, false);
+});
