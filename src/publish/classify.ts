@@ -38,8 +38,14 @@ export interface ScriptFailure {
  * `npm error command sh -c <command>` with the script's exit status as the
  * error code.
  */
-export function findScriptFailure(output: string): ScriptFailure | null {
+export function findScriptFailure(output: string, json?: ClientJsonResult): ScriptFailure | null {
   const lines = output.split(/\r?\n/);
+  // pnpm: `{ "error": { "code": "ELIFECYCLE", "message": "name@1.0.0 prepublishOnly: \`exit 3\`\nExit status 3" } }`.
+  const pnpm = json?.code === 'ELIFECYCLE' ? /^\S+@\S+ (\S+): `(.*)`\s*Exit status (\d+)/s.exec(json.summary ?? '') : null;
+  if (pnpm) {
+    const scriptLine = lines.findIndex((line) => new RegExp(`^> \\S+@\\S+ ${pnpm[1]}\\b`).test(line.trim()));
+    return { script: pnpm[1]!, command: pnpm[2]!, status: pnpm[3]!, afterUpload: AFTER_UPLOAD_SCRIPTS.has(pnpm[1]!), line: scriptLine === -1 ? 0 : scriptLine };
+  }
   const commandLine = lines.findIndex((line) => /^npm (ERR!|error) command (sh|cmd\.exe|\S*sh) (-c|\/d \/s \/c) /.test(line));
   if (commandLine === -1) return null;
   let script: string | null = null;
@@ -120,13 +126,14 @@ export function classifyFailure(input: FailureInput, log: LogPosition, context: 
   const evidence = [{ where, text: code ? `${code}: ${summary}` : summary }];
   const said = `the registry rejected the upload (${code ?? `exit status ${input.exitCode}`}: "${summary}")`;
 
-  const scriptFailure = findScriptFailure(input.output);
+  const scriptFailure = findScriptFailure(input.output, input.json);
   if (scriptFailure) {
     const where = `${log.file}:${log.lineOffset + scriptFailure.line + 1}`;
+    const runner = input.json.code === 'ELIFECYCLE' ? 'pnpm' : 'npm';
     const ran = `the "${scriptFailure.script}" script${context.package ? ` of ${context.package}` : ''} exited with status ${scriptFailure.status} ("${scriptFailure.command}")`;
     return scriptFailure.afterUpload
-      ? cause('lifecycle-script-failed', `${ran} after the upload, so the client failed although the version was sent.`, `fix the "${scriptFailure.script}" script and run it by hand (npm run ${scriptFailure.script}); publishing again reports this version already-published and does not run the script`, [{ where, text: `command ${scriptFailure.command}` }])
-      : cause('lifecycle-script-failed', `${ran}, so npm stopped before uploading anything.`, `run "npm run ${scriptFailure.script}" in the package folder to see why it fails, fix it, and run pubguard publish again`, [{ where, text: `command ${scriptFailure.command}` }]);
+      ? cause('lifecycle-script-failed', `${ran} after the upload, so the client failed although the version was sent.`, `fix the "${scriptFailure.script}" script and run it by hand (${runner} run ${scriptFailure.script}); publishing again reports this version already-published and does not run the script`, [{ where, text: `command ${scriptFailure.command}` }])
+      : cause('lifecycle-script-failed', `${ran}, so ${runner} stopped before uploading anything.`, `run "${runner} run ${scriptFailure.script}" in the package folder to see why it fails, fix it, and run pubguard publish again`, [{ where, text: `command ${scriptFailure.command}` }]);
   }
   if (TAG_REQUIRED.test(`${summary}\n${input.output}`)) {
     const lower = /previously published version (\S+) is higher than the new version (\S+?)\.?(?:\s|$)/m.exec(`${summary}\n${input.output}`);

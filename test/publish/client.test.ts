@@ -139,3 +139,13 @@ test('publish names a private package here', () => {
   assert.equal(run.status, 2);
   assert.equal(run.stderr, `pubguard: publish: nothing to publish in ${repo}: "only-private" is marked "private": true in package.json; remove that field to publish it\n`);
 });
+
+test('findScriptFailure reads pnpm lifecycle errors', () => {
+  const output = ['', '> demo@1.0.0 prepublishOnly ./packages/a', '> exit 3', '', '{', '  "error": {', '    "code": "ELIFECYCLE",', '    "message": "demo@1.0.0 prepublishOnly: `exit 3`\\nExit status 3"', '  }', '}', ''].join('\n');
+  const json = readClientJson(parseLastJsonObject(output), 'demo');
+  assert.deepEqual(findScriptFailure(output, json), { script: 'prepublishOnly', command: 'exit 3', status: '3', afterUpload: false, line: 1 });
+  const cause = classifyFailure({ json, output, exitCode: 3 }, { file: 'a.log', lineOffset: 4 }, { package: 'demo@1.0.0' });
+  assert.equal(cause.id, 'lifecycle-script-failed');
+  assert.equal(cause.evidence[0]!.where, 'a.log:6');
+  assert.equal(cause.message, 'the "prepublishOnly" script of demo@1.0.0 exited with status 3 ("exit 3"), so pnpm stopped before uploading anything.');
+});
