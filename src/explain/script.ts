@@ -90,7 +90,10 @@ export function isLocalOnlyCommand(words: string[]): boolean {
   if (tool !== 'npm' && tool !== 'pnpm' && tool !== 'yarn' && tool !== 'bun') return false;
   const args = rest.slice(1).filter((word) => !word.startsWith('-'));
   if (args[0] === 'test' || args[0] === 't') return true;
-  const script = args[0] === 'run' || args[0] === 'run-script' ? args[1] : tool === 'npm' ? undefined : args[0];
+  // `npm run test`, `yarn test:unit`; npm runs a script only through `run`, pnpm and Yarn also by its bare name.
+  let script: string | undefined;
+  if (args[0] === 'run' || args[0] === 'run-script') script = args[1];
+  else if (tool !== 'npm') script = args[0];
   return script !== undefined && LOCAL_SCRIPT.test(script);
 }
 
