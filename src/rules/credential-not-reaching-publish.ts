@@ -125,7 +125,12 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
   } else if (tokenInput) {
     parts.push(`${JSON.stringify(form)} takes its credential from its \`${tokenInput}\` input, which step ${JSON.stringify(publish.step.displayName)} does not give`);
   } else if (resolution.client === 'yarn-berry') {
-    parts.push('Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables, never `.npmrc` or NODE_AUTH_TOKEN, so the token setup-node was meant to pass is not used');
+    const ignored = publish.env.get('NODE_AUTH_TOKEN')?.kind === 'step-env'
+      ? `, so the NODE_AUTH_TOKEN that step ${JSON.stringify(publish.step.displayName)} sets is not used`
+      : publish.setupNode
+        ? ', so the token setup-node was meant to pass is not used'
+        : '';
+    parts.push(`Yarn 2+ reads only \`.yarnrc.yml\` and \`YARN_*\` variables, never \`.npmrc\` or NODE_AUTH_TOKEN${ignored}`);
   }
   for (const unread of publish.unreadCredentialFiles) {
     const writer =
@@ -249,6 +254,11 @@ function fixFor(publish: SimulatedPublish, repository: Repository): string {
   if (tokenInput) return `give step ${step} \`${tokenInput}: \${{ ${secret} }}\` in its \`with:\``;
   const prefixed = ['missing', 'other-host'].includes(resolution.credential.class) && resolution.client !== 'yarn-berry' ? prefixFix(repository, resolution) : null;
   if (prefixed) return prefixed;
+  const yarnrcVariable = resolution.client === 'yarn-berry' && resolution.credential.origin?.kind === 'file' ? resolution.credential.variable : null;
+  if (yarnrcVariable && yarnrcVariable !== 'YARN_NPM_AUTH_TOKEN') {
+    // The variable the repository's .yarnrc.yml already reads works as well as Yarn's own, which overrides the file.
+    return `set ${yarnrcVariable} (which ${describeOrigin(resolution.credential.origin)} reads) or YARN_NPM_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}; Yarn 2+ ignores NODE_AUTH_TOKEN and \`.npmrc\``;
+  }
   if (resolution.client === 'yarn-berry') {
     return `set YARN_NPM_AUTH_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}; Yarn 2+ ignores NODE_AUTH_TOKEN and \`.npmrc\``;
   }

@@ -122,6 +122,12 @@ describe('credential fixes that work', () => {
     assert.equal(result.findings[0]!.fix, 'set NPM_TOKEN to `${{ secrets.NPM_TOKEN }}` in the `env:` of step "Release"; semantic-release\'s npm plugin writes it to its own .npmrc');
   });
 
+  test('yarnrc variable is the one to set', async () => {
+    const result = await runCheck({ directory: join(FIXTURES, 'bad-yarnrc-variable-unset'), repo: null, only: ['credential-not-reaching-publish'] });
+    assert.equal(result.findings.length, 1);
+    assert.equal(result.findings[0]!.fix, 'set NPM_AUTH_TOKEN (which .yarnrc.yml:2 reads) or YARN_NPM_AUTH_TOKEN to `${{ secrets.NPM_TOKEN }}` in the `env:` of step "Publish"; Yarn 2+ ignores NODE_AUTH_TOKEN and `.npmrc`');
+  });
+
   test('unprefixed token gets a prefix', async () => {
     const result = await runCheck({ directory: join(FIXTURES, 'bad-unscoped-auth-token'), repo: null, only: ['credential-not-reaching-publish'] });
     assert.equal(result.findings.length, 1);
