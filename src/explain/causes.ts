@@ -78,6 +78,7 @@ export function rankCauses(failure: FailureContext, source: FailureContext | nul
   readJobFacts(failure, evidence.jobFacts, adjust);
   readOidcLog(failure, adjust);
   readEarlierPublish(failure, evidence, adjust);
+  readPublishedBeforeLookup(failure, evidence, adjust);
   compareWithWorkingPublishes(failure, evidence, adjust);
   readMessage(failure, adjust);
 
@@ -203,6 +204,21 @@ function readEarlierPublish(failure: FailureContext, evidence: CauseEvidence, ad
   if (!earlier) return;
   const where = `${earlier.step.raw.job ? `job "${earlier.step.raw.job}", ` : ''}step "${earlier.step.name}"`;
   adjust('version-exists', 40, `this run published \`${earlier.mention.name}@${earlier.mention.version ?? ''}\` earlier (${where}, ${location(earlier.mention.line)}), so the version was there before this publish`, earlier.mention.line);
+}
+
+// A lookup that misses a version this run published: npm serves install metadata from caches that lag behind the publish
+// (npm/cli issues 3424 and 4513 show ETARGET right after a publish that worked).
+function readPublishedBeforeLookup(failure: FailureContext, evidence: CauseEvidence, adjust: Adjust): void {
+  const isLookup = failure.signature?.id === 'http-404-get' || failure.signature?.id === 'no-matching-version';
+  if (!isLookup || !failure.facts.package) return;
+  const earlier = evidence.published.find(({ step, mention }) =>
+    sourceOf(step.raw.file) === sourceOf(failure.step.raw.file) &&
+    step.index <= failure.step.index &&
+    mention.name === failure.facts.package &&
+    (failure.facts.version === null || mention.version === failure.facts.version));
+  if (!earlier) return;
+  adjust('registry-propagation-delay', 60, `\`${earlier.mention.name}@${earlier.mention.version ?? ''}\` was published earlier in this run (${location(earlier.mention.line)}), so the registry had it but still served older metadata`, earlier.mention.line, true);
+  adjust('version-not-published', -40, null, null);
 }
 
 // npm 11 logs the trusted-publishing exchange at verbose level (`npm verbose oidc …`), with the messages matched here (npm 11.6, 2026-12).

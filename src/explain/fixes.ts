@@ -86,6 +86,12 @@ function causeFix(failure: FailureContext, cause: ExplainCause): ExplainFix | nu
         evidence: [evidenceOf(failure.keyLine)],
       };
     }
+    case 'registry-propagation-delay':
+      return {
+        for: cause.id,
+        summary: `retry the lookup in ${step} after a short wait with \`--prefer-online\` (npm caches the stale package document), or check the published version with \`npm view name@version\` instead of installing it right after the publish`,
+        evidence: [evidenceOf(failure.keyLine)],
+      };
     case 'npm-too-old-for-oidc':
       return {
         for: cause.id,

@@ -19,6 +19,7 @@ export const CAUSES = {
   'scope-not-found': 'the scope or organisation in the package name does not exist on the registry',
   'package-name-rejected': 'the registry refuses the package name itself (on npmjs.org, an unscoped name too similar to an existing package)',
   'version-exists': 'this version of the package is already in the registry and versions cannot be overwritten',
+  'registry-propagation-delay': 'the version was published moments earlier, but the registry or npm\'s cache still served package metadata without it',
   'version-not-published': 'the version asked for is not in the registry (often because its publish failed earlier)',
   'private-package-needs-access': 'a scoped package is published as private by default, which needs a paid account: publish with `--access public`',
   'provenance-mismatch': "the provenance statement does not match the package (`repository.url` differs from the repository that built it)",

@@ -607,3 +607,20 @@ test('pwsh: $LASTEXITCODE check that exits', async () => {
   const report = await explainLogs([path]);
   assert.equal(report.failures[0]!.masked, false);
 });
+
+test('install right after a publish that worked', async () => {
+  const path = write('stale-metadata.log', jobLog([
+    ...SUCCESSFUL_PUBLISH,
+    ...stepHeader(['npm install @acme/lib@1.2.0']),
+    'npm error code ETARGET',
+    'npm error notarget No matching version found for @acme/lib@1.2.0.',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.equal(report.failures.length, 1);
+  const failure = report.failures[0]!;
+  assert.equal(failure.consequenceOf, null);
+  assert.equal(failure.causes[0]!.id, 'registry-propagation-delay');
+  assert.ok(failure.causes[0]!.evidence.some((evidence) => evidence.line === 10), 'cites the publish');
+  assert.equal(failure.fixes[0]!.for, 'registry-propagation-delay');
+});
