@@ -25,7 +25,7 @@ import type {
 import { loadPackages } from './packages.js';
 import { resolveShell, type ResolvedShell, type ShellSource } from './shells.js';
 import { mapScalarOffsets, SourceFile, spanOfNode, type Span } from './source.js';
-import { getEntry, getNode, mapEntries, parseYaml, resolveNode, scalarValue, sequenceItems, stringAt } from './yaml-nodes.js';
+import { forgetMapEntries, getEntry, getNode, mapEntries, parseYaml, resolveNode, scalarValue, sequenceItems, stringAt } from './yaml-nodes.js';
 import { findExpressions } from './expressions.js';
 import { findIgnoreComments } from './ignore-comments.js';
 
@@ -72,6 +72,7 @@ export function loadRepository(root: string, options: LoadOptions = {}): Reposit
   loader.linkReusableWorkflows();
 
   repository.packages = loadPackages(reader, repository);
+  forgetMapEntries();
   return repository;
 }
 

@@ -29,7 +29,16 @@ export interface Entry {
 
 // Entries by mapping node: the model reads a dozen keys of each step, and a
 // fresh walk per key made loading quadratic in the keys of a mapping.
-const entriesCache = new WeakMap<YAMLMap, Entry[]>();
+let entriesCache = new WeakMap<YAMLMap, Entry[]>();
+
+/**
+ * Drop the cached entry lists. The cache is keyed weakly, but the model keeps
+ * the YAML nodes alive, so without this it would hold an entry per key of
+ * every mapping for the whole run; after loading, a lookup is rare.
+ */
+export function forgetMapEntries(): void {
+  entriesCache = new WeakMap();
+}
 
 /** List a mapping's entries in order, with `<<` merges expanded (explicit keys win over merged ones). */
 export function mapEntries(document: Document, node: unknown): Entry[] {
