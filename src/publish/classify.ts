@@ -5,6 +5,7 @@
  * there, or unknown so it must be looked up), and falls back to the
  * client's `--json` error code when no signature matches.
  */
+import { readFileSync } from 'node:fs';
 import { CAUSES, type CauseId } from '../signatures/causes.js';
 import { classifyPublishOutput } from '../signatures/classify.js';
 import type { ClientJsonResult } from './client.js';
@@ -56,6 +57,26 @@ export function findScriptFailure(output: string, json?: ClientJsonResult): Scri
   const status = /npm (ERR!|error) code (\S+)/.exec(output)?.[2] ?? 'non-zero';
   const command = lines[commandLine]!.replace(/^npm (ERR!|error) command (sh|cmd\.exe|\S*sh) (-c|\/d \/s \/c) /, '');
   return { script, command, status, afterUpload: AFTER_UPLOAD_SCRIPTS.has(script), line: commandLine };
+}
+
+/**
+ * Find, in npm's debug log, an upload that npm itself sent again after a
+ * broken connection (`fetch-retries`, 2 by default). A conflict after such a
+ * retry is with the first try of this same run, whose body had arrived.
+ * Returns the debug log line and its place, or null.
+ */
+export function findRetriedUpload(output: string): { where: string; text: string } | null {
+  const debugLog = /complete log of this run can be found in:\s*(\S+)/.exec(output)?.[1];
+  if (!debugLog) return null;
+  let text: string;
+  try {
+    text = readFileSync(debugLog, 'utf8');
+  } catch {
+    return null;
+  }
+  const lines = text.split(/\r?\n/);
+  const index = lines.findIndex((line) => /http fetch PUT \S+ attempt \d+ failed with \S+/.test(line));
+  return index === -1 ? null : { where: `${debugLog}:${index + 1}`, text: lines[index]!.trim() };
 }
 
 export interface FailureInput {

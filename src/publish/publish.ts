@@ -17,7 +17,7 @@ import {
   type DetectedClient,
   type PassThroughOptions,
 } from './client.js';
-import { classifyFailure, judgeUpload } from './classify.js';
+import { classifyFailure, findRetriedUpload, judgeUpload } from './classify.js';
 import { prepareLogDir, writeLogFile } from './logs.js';
 import { summarize, type PackageOutcome, type PublishCause, type PublishReport } from './outcome.js';
 import { getPublishPlan, type PlannedPackage, type PublishPlan } from './plan.js';
@@ -300,8 +300,14 @@ async function runWithLandingCheck(entry: PlannedPackage, registry: string, cont
     log += `# pubguard: after the failed upload the registry ${landed === 'present' ? 'lists' : landed === 'missing' ? 'does not list' : 'could not be asked about'} ${id}\n`;
     outcome.logFile = writeLogFile(context.logDir, entry.name, entry.version, log);
     if (landed === 'present') {
-      // A conflict on the first upload means someone else published it between the lookup and the upload.
-      outcome.status = verdict === 'conflict' && attempt === 1 ? 'already-published' : 'published';
+      // A conflict on the first upload means someone else published it between the lookup and the upload,
+      // unless npm itself sent the upload again after a broken connection: then the conflict is with its own first try.
+      const retried = verdict === 'conflict' && attempt === 1 && client.name === 'npm' ? findRetriedUpload(run.combined) : null;
+      if (retried) {
+        log += `# pubguard: npm sent the upload again after a broken connection (${retried.where}: ${retried.text}), so the conflict is with this run's own upload\n`;
+        outcome.logFile = writeLogFile(context.logDir, entry.name, entry.version, log);
+      }
+      outcome.status = verdict === 'conflict' && attempt === 1 && !retried ? 'already-published' : 'published';
       outcome.cause = null;
       return outcome;
     }

@@ -110,6 +110,24 @@ test('fault: reset after the upload landed', async () => {
   assert.deepEqual(await registryVersions(registry.url, name), ['1.0.0']);
 });
 
+test('fault: npm retry after a landed upload', async () => {
+  const name = uniqueName('npm-retry');
+  proxy.addFault({ method: 'PUT', path: `/${name}`, times: 1, fault: { kind: 'reset-upload', deliver: true } });
+  // npm's own retry (fetch-retries) sends the body again and gets a conflict with its first try.
+  const run = await publish(name, [], { npm_config_fetch_retries: '1', npm_config_fetch_retry_mintimeout: '50', npm_config_fetch_retry_maxtimeout: '100' });
+
+  assert.equal(run.status, 0, run.stderr);
+  const outcome = outcomeOf(run);
+  assert.equal(outcome.status, 'published');
+  assert.equal(outcome.cause, null);
+  assert.equal(outcome.attempts, 1);
+  assert.equal(uploads(name), 2);
+  // What this run published is verified.
+  assert.equal((JSON.parse(run.stdout) as { verify: { summary: { verified: number } } }).verify.summary.verified, 1);
+  assert.deepEqual(await registryVersions(registry.url, name), ['1.0.0']);
+  assertClean(run);
+});
+
 test('fault: slow answers still publish', async () => {
   const name = uniqueName('slow');
   proxy.addFault({ method: 'GET', path: `/${name}`, times: 2, fault: { kind: 'delay', ms: 800 } });

@@ -47,8 +47,9 @@ $GITHUB_OUTPUT, a table to $GITHUB_STEP_SUMMARY, and one error annotation
 per failed package.
 
 Exit status: 0 every package published, already published or dry-run and
-verified; 1 a package failed, was not attempted, or failed verification;
-2 bad usage.
+verified; 1 a package failed, was not attempted, failed verification, or
+was published by a client that then failed (a postpublish script); 2 bad
+usage.
 `;
 
 /** Say why a plan has no package: private packages, or workspace patterns that match no folder. */
