@@ -3,19 +3,19 @@ import { before, describe, it } from 'node:test';
 
 import { analyzeScriptSync, loadBashParser } from '../../src/shell/index.js';
 
-describe('analyses kept by script text', () => {
+describe('script analysis memo', () => {
   before(async () => {
     await loadBashParser();
   });
 
-  it('gives the same analysis for the same script and starting options', () => {
+  it('reuses the analysis of a repeated script', () => {
     const first = analyzeScriptSync('npm ci\nnpm test | tee test.log\n');
     const second = analyzeScriptSync('npm ci\nnpm test | tee test.log\n');
     assert.equal(second, first);
     assert.deepEqual(first.commands.map((command) => command.argv[0]?.text), ['npm', 'npm', 'tee']);
   });
 
-  it('analyses again when the starting options differ', () => {
+  it('analyses again for other start options', () => {
     const plain = analyzeScriptSync('npm publish | tee publish.log\n', { start: { errexit: true, pipefail: false } });
     const pipefail = analyzeScriptSync('npm publish | tee publish.log\n', { start: { errexit: true, pipefail: true } });
     assert.notEqual(pipefail, plain);
@@ -23,7 +23,7 @@ describe('analyses kept by script text', () => {
     assert.equal(pipefail.start.pipefail, true);
   });
 
-  it('analyses again when a package.json script it read has another body', () => {
+  it('analyses again when a looked-up script changes', () => {
     const script = 'npm run release\n';
     const publishing = analyzeScriptSync(script, { scripts: (name) => (name === 'release' ? 'npm publish' : undefined) });
     const building = analyzeScriptSync(script, { scripts: (name) => (name === 'release' ? 'tsc -p .' : undefined) });
