@@ -30,7 +30,13 @@ const RUNNER_TEMP = '/runner/temp';
 /** Origin of a line of a laid-out file. */
 export type LineOrigin =
   | { kind: 'repository'; file: string; line: number }
-  | { kind: 'step-write'; step: Step; span: Span }
+  | {
+      kind: 'step-write';
+      step: Step;
+      span: Span;
+      /** Variables the shell expanded into the line while unset or empty. */
+      emptyVariables?: string[];
+    }
   | { kind: 'setup-node'; step: Step; span: Span }
   | { kind: 'action'; step: Step; span: Span };
 
@@ -400,7 +406,12 @@ async function replayScript(
         if (write.kind !== 'npmrc' && write.kind !== 'yarnrc') return;
         const path = resolveShellPath(write.path, base, env);
         if (!path) return;
-        const lines = (text ?? '').replace(/\n$/, '').split('\n').map((line) => ({ text: line, origin }));
+        const emptyVariables = (write.content ?? [])
+          .filter((segment): segment is Extract<Segment, { kind: 'variable' }> => segment.kind === 'variable' && !segment.literal)
+          .filter((segment) => !env.get(segment.name)?.value)
+          .map((segment) => segment.name);
+        const lineOrigin: LineOrigin = emptyVariables.length > 0 ? { ...origin, emptyVariables } : origin;
+        const lines = (text ?? '').replace(/\n$/, '').split('\n').map((line) => ({ text: line, origin: lineOrigin }));
         const before = write.append ? (state.files.get(path) ?? []) : [];
         state.files.set(path, [...before, ...lines]);
       },

@@ -95,6 +95,10 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
     parts.push(`${credential.variable} is not set for this step, so Yarn stops with "Environment variable not found" before publishing`);
   } else if (credential.class === 'unexpanded-variable' && credential.variable) {
     parts.push(`${credential.variable} is not set for this step, so npm sends the text \`\${${credential.variable}}\` itself`);
+  } else if (credential.class === 'empty' && writtenEmpty(publish)) {
+    const { step: writer, variables } = writtenEmpty(publish)!;
+    const names = variables.map((name) => `$${name}`).join(', ');
+    parts.push(`the shell expanded ${names} when step ${JSON.stringify(writer.displayName)} wrote that line, and ${variables.join(', ')} ${variables.length === 1 ? 'is' : 'are'} not set there`);
   } else if (credential.class === 'empty' && publish.variableSource?.kind === 'step-env') {
     const unpassed = unpassedSecret(publish, publish.variableSource.entry.value.expressions);
     if (unpassed) {
@@ -196,6 +200,13 @@ function report(context: RuleContext, publish: SimulatedPublish): Finding {
   });
 }
 
+/** Return the step that wrote the credential line and the variables it expanded while they were unset or empty. */
+function writtenEmpty(publish: SimulatedPublish): { step: Step; variables: string[] } | null {
+  const line = publish.credentialLine;
+  if (line?.kind !== 'step-write' || !line.emptyVariables?.length) return null;
+  return { step: line.step, variables: line.emptyVariables };
+}
+
 /** Find a `secrets.X` in a value that every caller of this reusable workflow leaves out. */
 function unpassedSecret(publish: SimulatedPublish, expressions: Expression[]): { expression: string; name: string; callers: Job[] } | null {
   for (const expression of expressions) {
@@ -247,6 +258,10 @@ function fixFor(publish: SimulatedPublish, repository: Repository): string {
   const secret = intendedSecret(publish) ?? (isGitHubPackages(resolution.registry.url) ? 'secrets.GITHUB_TOKEN' : 'secrets.NPM_TOKEN');
   const step = JSON.stringify(publish.step.displayName);
 
+  const written = resolution.credential.class === 'empty' ? writtenEmpty(publish) : null;
+  if (written) {
+    return `set ${written.variables[0]} to \`\${{ ${secret} }}\` in the \`env:\` of step ${JSON.stringify(written.step.displayName)}, which writes the token`;
+  }
   if (needsNpmToken(publish)) {
     return `set NPM_TOKEN to \`\${{ ${secret} }}\` in the \`env:\` of step ${step}; semantic-release's npm plugin writes it to its own .npmrc`;
   }

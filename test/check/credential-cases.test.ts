@@ -128,6 +128,19 @@ describe('credential fixes that work', () => {
     assert.equal(result.findings[0]!.fix, 'set NPM_AUTH_TOKEN (which .yarnrc.yml:2 reads) or YARN_NPM_AUTH_TOKEN to `${{ secrets.NPM_TOKEN }}` in the `env:` of step "Publish"; Yarn 2+ ignores NODE_AUTH_TOKEN and `.npmrc`');
   });
 
+  test('written token names the writing step', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pubguard-credential-fix-'));
+    try {
+      mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+      cpSync(join(FIXTURES, 'bad-written-token-variable-unset.yml'), join(root, '.github', 'workflows', 'release.yml'));
+      const result = await runCheck({ directory: root, repo: null, only: ['credential-not-reaching-publish'] });
+      assert.equal(result.findings.length, 1);
+      assert.equal(result.findings[0]!.fix, 'set NPM_TOKEN to `${{ secrets.NPM_TOKEN }}` in the `env:` of step "Authenticate", which writes the token');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('unprefixed token gets a prefix', async () => {
     const result = await runCheck({ directory: join(FIXTURES, 'bad-unscoped-auth-token'), repo: null, only: ['credential-not-reaching-publish'] });
     assert.equal(result.findings.length, 1);
