@@ -400,7 +400,9 @@ export class LogCollector implements LogSink {
     const release = /\[semantic-release\].*Published release (\S+)/.exec(text);
     if (release) {
       const last = step.announced[step.announced.length - 1];
-      if (last) step.published.push({ name: last.name, version: release[1]!, registry: last.registry ?? step.registry, line: entry });
+      // npm's own `+ name@version` usually came first; semantic-release's line then repeats it.
+      const seen = last !== undefined && step.published.some((mention) => mention.name === last.name && mention.version === release[1]);
+      if (last && !seen) step.published.push({ name: last.name, version: release[1]!, registry: last.registry ?? step.registry, line: entry });
       return;
     }
     if (step.failures.length > 0 && SUCCESS_MESSAGE.test(text) && !text.startsWith('##[')) step.successMessages.push(entry);

@@ -624,3 +624,19 @@ test('install right after a publish that worked', async () => {
   assert.ok(failure.causes[0]!.evidence.some((evidence) => evidence.line === 10), 'cites the publish');
   assert.equal(failure.fixes[0]!.for, 'registry-propagation-delay');
 });
+
+test('semantic-release success: one publish, step passed', async () => {
+  const path = write('semantic-release-ok.log', jobLog([
+    ...stepHeader(['npx semantic-release'], { NPM_TOKEN: '***' }),
+    '[10:00:09 AM] [semantic-release] [@semantic-release/npm] › ℹ  Publishing version 2.1.0 to npm registry on dist-tag latest',
+    'npm notice 📦  kestrel@2.1.0',
+    'npm notice Publishing to https://registry.npmjs.org/ with tag latest and default access',
+    '+ kestrel@2.1.0',
+    '[10:00:14 AM] [semantic-release] › ✔  Published release 2.1.0 on default channel',
+    'Post job cleanup.',
+  ]));
+  const report = await explainLogs([path]);
+  assert.deepEqual(report.published.map((item) => `${item.package}@${item.version}`), ['kestrel@2.1.0'], 'one publish, printed twice');
+  assert.equal(report.steps[0]!.ciStatus, 'passed');
+  assert.equal(report.steps[0]!.outcome, 'succeeded');
+});
