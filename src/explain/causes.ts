@@ -216,7 +216,11 @@ function readPublishedBeforeLookup(failure: FailureContext, evidence: CauseEvide
     step.index <= failure.step.index &&
     mention.name === failure.facts.package &&
     (failure.facts.version === null || mention.version === failure.facts.version));
-  if (!earlier) return;
+  if (!earlier) {
+    const attempted = evidence.failures.some((other) => other !== failure && other.facts.package === failure.facts.package);
+    if (!attempted) adjust('version-not-published', 0, `the log shows no publish of \`${failure.facts.package}\`; \`gh run view --log-failed\` leaves out steps that passed, so read the publish step in \`gh run view --log\` or the job's full log`, null);
+    return;
+  }
   adjust('registry-propagation-delay', 60, `\`${earlier.mention.name}@${earlier.mention.version ?? ''}\` was published earlier in this run (${location(earlier.mention.line)}), so the registry had it but still served older metadata`, earlier.mention.line, true);
   adjust('version-not-published', -40, null, null);
 }

@@ -640,3 +640,20 @@ test('semantic-release success: one publish, step passed', async () => {
   assert.equal(report.steps[0]!.ciStatus, 'passed');
   assert.equal(report.steps[0]!.outcome, 'succeeded');
 });
+
+test('lookup failure with no publish in the log: says where to look', async () => {
+  const path = write('log-failed.log', [
+    'release\tVerify installation\t2026-02-10T20:13:30.0000000Z ##[group]Run npm install @acme/backend@2.4.0',
+    'release\tVerify installation\t2026-02-10T20:13:30.1000000Z npm install @acme/backend@2.4.0',
+    'release\tVerify installation\t2026-02-10T20:13:30.2000000Z shell: /usr/bin/bash -e {0}',
+    'release\tVerify installation\t2026-02-10T20:13:30.3000000Z ##[endgroup]',
+    'release\tVerify installation\t2026-02-10T20:13:31.0000000Z npm error code E404',
+    'release\tVerify installation\t2026-02-10T20:13:31.1000000Z npm error 404 Not Found - GET https://npm.pkg.github.com/@acme%2fbackend - npm package "backend" does not exist under owner "acme"',
+    'release\tVerify installation\t2026-02-10T20:13:31.2000000Z ##[error]Process completed with exit code 1.',
+    '',
+  ].join('\n'));
+  const report = await explainLogs([path]);
+  const cause = report.failures[0]!.causes[0]!;
+  assert.equal(cause.id, 'version-not-published');
+  assert.match(cause.summary, /gh run view --log-failed/);
+});
