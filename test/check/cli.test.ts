@@ -178,7 +178,7 @@ test('bad usage exits 2 with one line', () => {
     [['--format', 'xml'], /^pubguard: check: invalid --format "xml": expected one of text, compact, json, sarif, github, markdown\n$/],
     [['--severity', 'fatal'], /^pubguard: check: invalid --severity "fatal"/],
     [['--repo', 'not a repo'], /^pubguard: check: invalid --repo "not a repo": expected OWNER\/NAME/],
-    [['--no-such-flag'], /^pubguard: check: unknown option '--no-such-flag'/],
+    [['--no-such-flag'], /^pubguard: check: unknown option "--no-such-flag" \(see `pubguard check --help`\)\n$/],
     [[MIXED, MIXED], /^pubguard: check: expected at most one directory, got 2/],
   ];
   for (const [args, message] of cases) {
