@@ -248,7 +248,9 @@ export async function analyzeCollected(collector: LogCollector): Promise<Explain
     // A step the log does not show ending (an excerpt, a cancelled job) has no status to report.
     // Lines after a step are read only when it failed, so a step without failures counts as ended.
     const ended = step.raw.completed || step.raw.failures.length === 0;
-    const ciStatus = step.raw.exitLine ? 'failed' : isCi && ended ? 'passed' : 'unknown';
+    let ciStatus: ExplainStep['ciStatus'] = 'unknown';
+    if (step.raw.exitLine) ciStatus = 'failed';
+    else if (isCi && ended) ciStatus = 'passed';
     let outcome: StepOutcome = ciStatus === 'passed' ? 'succeeded' : 'unknown';
     if (failureIndexes.some((index) => failures[index]!.masked)) outcome = 'failure-hidden';
     else if (failureIndexes.length > 0 || ciStatus === 'failed') outcome = 'failed';

@@ -129,7 +129,7 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-unexpanded-variable', 10, null, userConfig.line);
   }
 
-  // npm prints the notice when the registry answers the request, so it lands just before or just after the error lines.
+  // npm prints the notice when the registry's response arrives, so it lands just before or just after the error lines.
   const expired = failure.step.raw.expiredTokenNotice;
   const lastLine = failure.raw.lines[failure.raw.lines.length - 1]!;
   const nearFailure = expired !== null && expired.file === lastLine.file && expired.line <= lastLine.line + NOTICE_DISTANCE;
