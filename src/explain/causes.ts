@@ -113,7 +113,9 @@ function readEnvironment(failure: FailureContext, adjust: Adjust): void {
     adjust('token-empty', 40, `the step's env sets NODE_AUTH_TOKEN to an empty value (${location(token.line)})`, token.line);
   } else if (token) {
     // A masked value (`***`) means a real secret reached the step.
-    if (failure.signature?.id === 'npm-404-put') {
+    if (failure.facts.httpStatus === 401) {
+      adjust('token-invalid-or-expired', 25, `a real token reached the step (${location(token.line)}) and the registry did not recognise it`, token.line);
+    } else if (failure.signature?.id === 'npm-404-put') {
       // NOTE: npmjs.org treats an expired or revoked token as none; write-enabled granular tokens expire within 90 days (as of 2026-12).
       adjust('token-invalid-or-expired', 25, `a real token reached the step (${location(token.line)}), and npmjs.org answers 404 to a publish whose token expired or was revoked`, token.line);
     }
@@ -265,7 +267,11 @@ function compareWithWorkingPublishes(failure: FailureContext, evidence: CauseEvi
       mention.name !== facts.package &&
       (mention.registry === null || facts.registry === null || mention.registry === facts.registry),
   );
-  if (!sibling) return;
+  if (!sibling) {
+    // No publish worked in this job, so there is no working configuration to differ from.
+    adjust('workdir-config-differs', -30, null, null);
+    return;
+  }
 
   const worked = `\`${sibling.mention.name}${sibling.mention.version ? `@${sibling.mention.version}` : ''}\``;
   const differences: string[] = [];

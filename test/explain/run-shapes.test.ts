@@ -657,3 +657,18 @@ test('lookup failure with no publish in the log: says where to look', async () =
   assert.equal(cause.id, 'version-not-published');
   assert.match(cause.summary, /gh run view --log-failed/);
 });
+
+test('GitHub Packages 401 with a real token, nothing else published', async () => {
+  const path = write('gpr-401-real-token.log', jobLog([
+    ...stepHeader(['npm publish'], { NPM_CONFIG_USERCONFIG: '/home/runner/work/_temp/.npmrc', NODE_AUTH_TOKEN: '***' }),
+    'npm notice 📦  @acme/web@2.0.0',
+    'npm notice Publishing to https://npm.pkg.github.com/ with tag latest and default access',
+    'npm error code E401',
+    'npm error 401 Unauthorized - PUT https://npm.pkg.github.com/@acme%2fweb - unauthenticated: User cannot be authenticated with the token provided.',
+    '##[error]Process completed with exit code 1.',
+  ]));
+  const report = await explainLogs([path]);
+  const ids = report.failures[0]!.causes.map((cause) => cause.id);
+  assert.equal(ids[0], 'token-invalid-or-expired', ids.join(', '));
+  assert.ok(ids.indexOf('workdir-config-differs') > ids.indexOf('token-wrong-type'), 'no other publish worked, so no working configuration to compare with');
+});
