@@ -53,9 +53,8 @@ export async function resolvePublishConfig(options: ResolvePublishOptions): Prom
     return { ...resolution, client, notes: [...resolution.notes, 'Yarn 1 reads `.npmrc` and `.yarnrc`; an unset `${VAR}` stops it before publishing'] };
   }
   if (client === 'pnpm') {
-    // NOTE: pnpm reads the same `.npmrc` files (project, workspace root, user,
-    // global), so npm's loader resolves it. That loader finds a workspace root
-    // only from package.json `workspaces`, not from pnpm-workspace.yaml. Also,
+    // NOTE: pnpm reads the same `.npmrc` files as npm plus the one beside
+    // pnpm-workspace.yaml, which resolveNpmPublish lays in for pnpm. Also,
     // pnpm releases that read `.npmrc` through @pnpm/npm-conf drop a whole
     // file with an unset `${VAR}` ("Issue while reading"), while npm keeps
     // the text; newer pnpm substitutes key by key.

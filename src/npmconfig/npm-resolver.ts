@@ -41,6 +41,7 @@ interface NpmConfig {
   load(): Promise<void>;
   get(key: string, where?: ConfigWhere): unknown;
   find(key: string): ConfigWhere | null;
+  set(key: string, value: unknown, where: ConfigWhere): void;
   flat: Record<string, unknown>;
   data: Map<ConfigWhere, NpmConfigData>;
   localPrefix: string;
@@ -134,7 +135,9 @@ export async function resolveNpmPublish(options: NpmResolveOptions): Promise<Pub
     flatten: npmDefinitions.flatten,
     nerfDarts: npmDefinitions.nerfDarts,
     npmPath,
-    env: options.env,
+    // load() writes INIT_CWD and npm_config_* keys into the env object it is
+    // given, so a shared object would leak one resolution into the next.
+    env: { ...options.env },
     argv,
     cwd,
     execPath: options.execPath ?? process.execPath,
@@ -146,10 +149,16 @@ export async function resolveNpmPublish(options: NpmResolveOptions): Promise<Pub
   const fileCache = new Map<string, string[]>();
   const manifest = await readManifest(packageDir);
   const notes: string[] = [];
+  const workspace = options.client === 'pnpm' ? await layPnpmWorkspaceConfig(config, cwd) : null;
+  const origins = { workspace, fileCache };
 
-  const registry = await pickPublishRegistry(config, manifest, packageDir, fileCache);
-  const credential = await resolveCredential(config, registry.url, options, fileCache);
+  const registry = await pickPublishRegistry(config, manifest, packageDir, origins);
+  const credential = registry.valid ? await resolveCredential(config, registry.url, options, origins) : missingCredential([]);
   const unscopedAuth = await findUnscopedAuth(config, fileCache);
+
+  if (!registry.valid) {
+    notes.push(`the registry ${JSON.stringify(registry.url)} is not a URL, so npm stops with ERR_INVALID_URL before sending anything`);
+  }
 
   if (config.localPrefix !== cwd) {
     notes.push(`npm's local prefix is "${config.localPrefix}", so its project config is "${join(config.localPrefix, '.npmrc')}"`);
@@ -162,7 +171,7 @@ export async function resolveNpmPublish(options: NpmResolveOptions): Promise<Pub
     packageName: typeof manifest.content?.name === 'string' ? manifest.content.name : null,
     packageVersion: typeof manifest.content?.version === 'string' ? manifest.content.version : null,
     localPrefix: config.localPrefix,
-    configFiles: listConfigFiles(config),
+    configFiles: listConfigFiles(config, workspace),
     registry,
     credential,
     unscopedAuth,
@@ -187,21 +196,102 @@ async function readManifest(packageDir: string): Promise<ManifestFile> {
   }
 }
 
-function listConfigFiles(config: NpmConfig): PublishConfigResolution['configFiles'] {
+function listConfigFiles(config: NpmConfig, workspace: WorkspaceLayer | null): PublishConfigResolution['configFiles'] {
   const files: PublishConfigResolution['configFiles'] = [];
   for (const level of ['builtin', 'global', 'user', 'project'] as const) {
     const entry = config.data.get(level);
     if (!entry?.source || entry.source.startsWith('(')) continue;
     files.push({ level, file: entry.source, exists: !entry.loadError });
+    // pnpm reads the workspace file after the project config and before the user config.
+    if (level === 'project' && workspace) files.push({ level: 'workspace', file: workspace.file, exists: workspace.exists });
   }
   return files;
+}
+
+/** The keys a pnpm workspace root's `.npmrc` adds, with the 1-based line of each. */
+interface WorkspaceLayer {
+  file: string;
+  exists: boolean;
+  lines: Map<string, number>;
+}
+
+/** Where the origin of a loaded key is looked up: the pnpm workspace layer and the cached file lines. */
+interface OriginSources {
+  workspace: WorkspaceLayer | null;
+  fileCache: Map<string, string[]>;
+}
+
+/**
+ * Lay the `.npmrc` of the pnpm workspace root (the nearest folder above
+ * `cwd` with `pnpm-workspace.yaml`) into npm's loaded config, as pnpm does.
+ * @pnpm/npm-conf reads the project `.npmrc`, then the workspace one, then
+ * the user and global ones (https://pnpm.io/npmrc), so a workspace key wins
+ * over the user config but not over the project config, the environment or
+ * the command line. npm's loader has no such level, so the keys are set on
+ * its user level and their origin is kept here. Returns null outside a pnpm
+ * workspace, or when the workspace root is npm's local prefix (its `.npmrc`
+ * is then already the project config).
+ * NOTE: pnpm 10 and later read only auth and registry settings from
+ * `.npmrc`; other keys are laid in too, which changes nothing this resolver
+ * reads.
+ */
+async function layPnpmWorkspaceConfig(config: NpmConfig, cwd: string): Promise<WorkspaceLayer | null> {
+  const root = await findPnpmWorkspaceRoot(cwd);
+  if (root === null || root === resolve(config.localPrefix)) return null;
+
+  const file = join(root, '.npmrc');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return { file, exists: false, lines: new Map() };
+  }
+
+  const env = (config as unknown as { env: Record<string, string | undefined> }).env;
+  const lines = new Map<string, number>();
+  const values = new Map<string, { value: string; raw: string }>();
+  text.split(/\r?\n/).forEach((line, index) => {
+    const parsed = parseIniLine(line);
+    if (!parsed) return;
+    // As in @npmcli/config, `${VAR}` is replaced in keys and values, and the last assignment wins.
+    const key = envReplace(parsed.key, env);
+    values.set(key, { value: envReplace(parsed.value, env), raw: parsed.value });
+    lines.set(key, index + 1);
+  });
+
+  const user = config.data.get('user');
+  for (const [key, { value, raw }] of values) {
+    const where = config.find(key);
+    if (where === 'project' || where === 'env' || where === 'cli') {
+      lines.delete(key);
+      continue;
+    }
+    config.set(key, value, 'user');
+    // Keep the unexpanded text, from which the credential's `${VAR}` is read.
+    if (user?.raw) user.raw[key] = raw;
+  }
+  return { file, exists: true, lines };
+}
+
+async function findPnpmWorkspaceRoot(cwd: string): Promise<string | null> {
+  let folder = resolve(cwd);
+  for (;;) {
+    try {
+      await stat(join(folder, 'pnpm-workspace.yaml'));
+      return folder;
+    } catch {
+      const parent = dirname(folder);
+      if (parent === folder) return null;
+      folder = parent;
+    }
+  }
 }
 
 async function pickPublishRegistry(
   config: NpmConfig,
   manifest: ManifestFile,
   packageDir: string,
-  fileCache: Map<string, string[]>,
+  origins: OriginSources,
 ): Promise<RegistryTarget> {
   const options: Record<string, unknown> = { ...config.flat };
 
@@ -225,10 +315,11 @@ async function pickPublishRegistry(
   if (scope) candidates.push(`${scope}:registry`);
   const configuredScope = options.scope;
   if (typeof configuredScope === 'string' && configuredScope) candidates.push(`${configuredScope.replace(/^@?/, '@')}:registry`);
+  const valid = isNerfDartable(url);
   for (const key of candidates) {
-    if (options[key] === url) return { url, key, origin: await originOf(config, key, fromPublishConfig, manifest, fileCache) };
+    if (options[key] === url) return { url, key, origin: await originOf(config, key, fromPublishConfig, manifest, origins), valid };
   }
-  return { url, key: 'registry', origin: await originOf(config, 'registry', fromPublishConfig, manifest, fileCache) };
+  return { url, key: 'registry', origin: await originOf(config, 'registry', fromPublishConfig, manifest, origins), valid };
 }
 
 async function originOf(
@@ -236,22 +327,24 @@ async function originOf(
   key: string,
   fromPublishConfig: Set<string>,
   manifest: ManifestFile,
-  fileCache: Map<string, string[]>,
+  origins: OriginSources,
 ): Promise<ConfigOrigin> {
   if (fromPublishConfig.has(key) && manifest.text) {
     return { kind: 'package-json', file: manifest.file, line: lineOfJsonKey(manifest.text, key), field: `publishConfig.${key}` };
   }
-  return configOrigin(config, key, fileCache);
+  return configOrigin(config, key, origins);
 }
 
 /** Find where a loaded key was set: file and line, env variable, command-line flag or default. */
-async function configOrigin(config: NpmConfig, key: string, fileCache: Map<string, string[]>): Promise<ConfigOrigin> {
+async function configOrigin(config: NpmConfig, key: string, origins: OriginSources): Promise<ConfigOrigin> {
   const where = config.find(key);
   if (where === 'cli') return { kind: 'cli', flag: `--${key}` };
   if (where === 'env') return { kind: 'env', variable: envVariableFor(config, key) };
+  const fromWorkspace = where === 'user' ? origins.workspace?.lines.get(key) : undefined;
+  if (fromWorkspace !== undefined) return { kind: 'file', file: origins.workspace!.file, line: fromWorkspace, level: 'workspace' };
   if (where === 'builtin' || where === 'global' || where === 'user' || where === 'project') {
     const file = config.data.get(where)?.source ?? '';
-    return { kind: 'file', file, line: await lineOfIniKey(file, key, config, fileCache), level: where };
+    return { kind: 'file', file, line: await lineOfIniKey(file, key, config, origins.fileCache), level: where };
   }
   return { kind: 'default' };
 }
@@ -327,7 +420,7 @@ async function resolveCredential(
   config: NpmConfig,
   registryUrl: string,
   options: NpmResolveOptions,
-  fileCache: Map<string, string[]>,
+  origins: OriginSources,
 ): Promise<CredentialResolution> {
   const nerfed = nerfDart(registryUrl);
   const env = options.env;
@@ -337,13 +430,13 @@ async function resolveCredential(
     const value = config.get(candidate.key);
     if (typeof value !== 'string' || value === '') continue;
     if (candidate.pair && !config.get(candidate.pair)) continue;
-    return describeCredential(config, candidate.key, candidate.authType, value, options, fileCache);
+    return describeCredential(config, candidate.key, candidate.authType, value, options, origins);
   }
 
   // A key that is present but empty is `empty`: npm sends nothing for it.
   for (const candidate of credentialKeys(nerfed)) {
     if (config.find(candidate.key) === null) continue;
-    const described = await describeCredential(config, candidate.key, candidate.authType, '', options, fileCache);
+    const described = await describeCredential(config, candidate.key, candidate.authType, '', options, origins);
     return { ...described, class: 'empty', shape: null };
   }
 
@@ -355,10 +448,15 @@ async function resolveCredential(
       const match = /^(\/\/.+):(_authToken|_auth|_password)$/.exec(key);
       if (!match || match[1] === nerfed || typeof value !== 'string' || value === '' || seen.has(key)) continue;
       seen.add(key);
-      otherHosts.push({ key, origin: await configOrigin(config, key, fileCache) });
+      otherHosts.push({ key, origin: await configOrigin(config, key, origins) });
     }
   }
   void env;
+  return missingCredential(otherHosts);
+}
+
+/** No credential for the target: `other-host` when another registry has one, else `missing`. */
+function missingCredential(otherHosts: CredentialResolution['otherHosts']): CredentialResolution {
   return {
     class: otherHosts.length > 0 ? 'other-host' : 'missing',
     shape: null,
@@ -372,15 +470,29 @@ async function resolveCredential(
   };
 }
 
+/**
+ * True when npm can derive the credential key prefix (the nerf dart) of
+ * `url`. @npmcli/config's nerf-dart.js passes the value to `new URL`, which
+ * throws ERR_INVALID_URL for text such as `npm.pkg.github.com` or `https/`.
+ */
+function isNerfDartable(url: string): boolean {
+  try {
+    nerfDart(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function describeCredential(
   config: NpmConfig,
   key: string,
   authType: CredentialResolution['authType'],
   value: string,
   options: NpmResolveOptions,
-  fileCache: Map<string, string[]>,
+  origins: OriginSources,
 ): Promise<CredentialResolution> {
-  const origin = await configOrigin(config, key, fileCache);
+  const origin = await configOrigin(config, key, origins);
   const where = config.find(key);
   const raw = where ? config.data.get(where)?.raw?.[key] : undefined;
   let rawText = value;

@@ -23,7 +23,8 @@ export type ConfigOrigin =
   | { kind: 'package-json'; file: string; line: number; field: string }
   | { kind: 'default' };
 
-export type ConfigLevel = 'builtin' | 'global' | 'user' | 'project' | 'yarnrc';
+/** `workspace` is the `.npmrc` beside `pnpm-workspace.yaml`, which pnpm reads between the project and user configs. */
+export type ConfigLevel = 'builtin' | 'global' | 'user' | 'project' | 'workspace' | 'yarnrc';
 
 /** The registry a package goes to. */
 export interface RegistryTarget {
@@ -32,6 +33,12 @@ export interface RegistryTarget {
   /** The config key that set it: `registry`, `@scope:registry`, `publishConfig.registry`, `npmRegistryServer`, … */
   key: string;
   origin: ConfigOrigin;
+  /**
+   * False when `url` does not parse as a URL, such as `npm.pkg.github.com`
+   * without its scheme. npm 11 then stops with ERR_INVALID_URL when it looks
+   * up the credential for it, after packing and before any request.
+   */
+  valid: boolean;
 }
 
 /** The credential a client will send to the target registry. */

@@ -160,7 +160,8 @@ export async function resolveYarnPublish(options: YarnResolveOptions): Promise<P
 
   const name = typeof manifest.name === 'string' ? manifest.name : null;
   const scope = name?.startsWith('@') ? name.slice(1, name.indexOf('/')) : null;
-  const registry = pickYarnRegistry(manifest, manifestFile, manifestText, scope, lookup);
+  const picked = pickYarnRegistry(manifest, manifestFile, manifestText, scope, lookup);
+  const registry = { ...picked, valid: URL.canParse(picked.url) };
   const credential = pickYarnCredential(registry.url, scope, lookup, options);
   const notes = ['Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables; `.npmrc` files and NODE_AUTH_TOKEN are not used'];
   if (missingVariables.length > 0) {
@@ -192,7 +193,7 @@ function pickYarnRegistry(
   manifestText: string,
   scope: string | null,
   lookup: (path: string[]) => Setting | null,
-): RegistryTarget {
+): Omit<RegistryTarget, 'valid'> {
   const publishConfig = manifest.publishConfig as Record<string, unknown> | undefined;
   if (publishConfig && typeof publishConfig.registry === 'string') {
     const line = manifestText.split(/\r?\n/).findIndex((text) => text.includes('"registry"')) + 1;

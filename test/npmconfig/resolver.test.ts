@@ -290,3 +290,110 @@ test('--userconfig replaces the user config', async () => {
   const user = result.configFiles.find((file) => file.level === 'user');
   assert.equal(user?.file, join(root, 'other/.npmrc'));
 });
+
+test('registry without scheme is invalid', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@acme/x", "version": "1.0.0" }\n',
+    'repo/.npmrc': `//npm.pkg.github.com/:_authToken=${TOKEN}\n@acme:registry=npm.pkg.github.com\n`,
+  });
+  const result = await resolvePublishConfig({ cwd: join(root, 'repo'), env: isolatedEnv(root), client: 'npm', ...isolated(root) });
+
+  assert.equal(result.registry.url, 'npm.pkg.github.com');
+  assert.equal(result.registry.valid, false);
+  assert.equal(result.registry.key, '@acme:registry');
+  assert.deepEqual(result.registry.origin, { kind: 'file', file: join(root, 'repo/.npmrc'), line: 2, level: 'project' });
+  // npm 11 throws ERR_INVALID_URL before it reads any credential, so none is sent.
+  assert.equal(result.credential.class, 'missing');
+  assert.equal(result.credential.key, null);
+});
+
+test('invalid registry from each source', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{\n  "name": "plain",\n  "version": "1.0.0",\n  "publishConfig": {\n    "registry": "https"\n  }\n}\n',
+  });
+  const fromManifest = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root), ...isolated(root) });
+  assert.equal(fromManifest.registry.url, 'https');
+  assert.equal(fromManifest.registry.valid, false);
+  assert.deepEqual(fromManifest.registry.origin, { kind: 'package-json', file: join(root, 'repo/package.json'), line: 5, field: 'publishConfig.registry' });
+
+  const fromFlag = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root), registry: '127.0.0.1:4873', ...isolated(root) });
+  assert.equal(fromFlag.registry.url, '127.0.0.1:4873');
+  assert.equal(fromFlag.registry.valid, false);
+  assert.deepEqual(fromFlag.registry.origin, { kind: 'cli', flag: '--registry' });
+
+  const fromEnv = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root, { npm_config_registry: 'https/' }), registry: undefined, ...isolated(root) });
+  // publishConfig.registry still wins over the environment.
+  assert.equal(fromEnv.registry.url, 'https');
+  assert.equal(fromEnv.registry.valid, false);
+});
+
+test('valid registry is marked valid', async () => {
+  const root = await makeTree(incident);
+  const result = await resolveNpmPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root), ...isolated(root) });
+  assert.equal(result.registry.valid, true);
+});
+
+test('resolution leaves the env object unchanged', async () => {
+  const root = await makeTree({
+    ...incident,
+    'repo/package.json': '{ "name": "@acme/front", "version": "1.0.0", "workspaces": ["packages/*"] }\n',
+  });
+  const env = isolatedEnv(root, { NPM_CONFIG_USERCONFIG: join(root, 'runner/.npmrc'), NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX' });
+  const before = { ...env };
+
+  const first = await resolveNpmPublish({ cwd: join(root, 'repo'), env, ...isolated(root) });
+  assert.deepEqual(env, before);
+  const second = await resolveNpmPublish({ cwd: join(root, 'repo/packages/backend'), env, ...isolated(root) });
+  assert.deepEqual(env, before);
+
+  assert.deepEqual(first.registry.origin, { kind: 'file', file: join(root, 'repo/.npmrc'), line: 2, level: 'project' });
+  assert.deepEqual(second.registry.origin, { kind: 'file', file: join(root, 'repo/.npmrc'), line: 2, level: 'project' });
+  const again = await resolveNpmPublish({ cwd: join(root, 'repo'), env, ...isolated(root) });
+  assert.deepEqual(again, first);
+});
+
+test('pnpm reads the workspace root .npmrc', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "monorepo", "private": true }\n',
+    'repo/pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+    'repo/.npmrc': `# registry for the scope\n@acme:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${TOKEN}\n`,
+    'repo/packages/a/package.json': '{ "name": "@acme/a", "version": "1.0.0" }\n',
+  });
+  const result = await resolvePublishConfig({ cwd: join(root, 'repo/packages/a'), env: isolatedEnv(root), client: 'pnpm', ...isolated(root) });
+
+  assert.equal(result.registry.url, 'https://npm.pkg.github.com/');
+  assert.deepEqual(result.registry.origin, { kind: 'file', file: join(root, 'repo/.npmrc'), line: 2, level: 'workspace' });
+  assert.equal(result.credential.class, 'secret');
+  assert.equal(result.credential.key, '//npm.pkg.github.com/:_authToken');
+  assert.deepEqual(result.credential.origin, { kind: 'file', file: join(root, 'repo/.npmrc'), line: 3, level: 'workspace' });
+  assert.ok(result.configFiles.some((file) => file.level === 'workspace' && file.file === join(root, 'repo/.npmrc') && file.exists));
+
+  // npm has no pnpm workspace: its local prefix is packages/a, whose .npmrc does not exist.
+  const npm = await resolvePublishConfig({ cwd: join(root, 'repo/packages/a'), env: isolatedEnv(root), client: 'npm', ...isolated(root) });
+  assert.equal(npm.registry.url, 'https://registry.npmjs.org/');
+  assert.equal(npm.credential.class, 'missing');
+});
+
+test('pnpm package .npmrc wins over the workspace one', async () => {
+  const root = await makeTree({
+    'repo/pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+    'repo/.npmrc': `@acme:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${TOKEN}\n`,
+    'repo/packages/a/package.json': '{ "name": "@acme/a", "version": "1.0.0" }\n',
+    'repo/packages/a/.npmrc': '@acme:registry=https://registry.example.com/\n',
+    'home/.npmrc': '//npm.pkg.github.com/:_authToken=${UNSET_USER_TOKEN}\n',
+  });
+  const result = await resolvePublishConfig({ cwd: join(root, 'repo/packages/a'), env: isolatedEnv(root), client: 'pnpm', ...isolated(root) });
+  assert.equal(result.registry.url, 'https://registry.example.com/');
+  assert.equal(result.registry.origin.kind === 'file' && result.registry.origin.level, 'project');
+
+  // The workspace file wins over the user file for the same key.
+  const gpr = await makeTree({
+    'repo/pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+    'repo/.npmrc': `@acme:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${TOKEN}\n`,
+    'repo/packages/a/package.json': '{ "name": "@acme/a", "version": "1.0.0" }\n',
+    'home/.npmrc': '//npm.pkg.github.com/:_authToken=${UNSET_USER_TOKEN}\n',
+  });
+  const fromWorkspace = await resolvePublishConfig({ cwd: join(gpr, 'repo/packages/a'), env: isolatedEnv(gpr), client: 'pnpm', ...isolated(gpr) });
+  assert.equal(fromWorkspace.credential.class, 'secret');
+  assert.deepEqual(fromWorkspace.credential.origin, { kind: 'file', file: join(gpr, 'repo/.npmrc'), line: 2, level: 'workspace' });
+});
