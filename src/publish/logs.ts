@@ -8,6 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { redact } from '../report/redact.js';
+import { InputError } from '../errors.js';
 
 /**
  * Create (or reuse) the log folder and tighten it to 0700. Without a
@@ -20,9 +21,15 @@ export function prepareLogDir(logDir: string | undefined, env: NodeJS.ProcessEnv
     return mkdtempSync(join(base, 'pubguard-logs-'));
   }
   const folder = resolve(cwd, logDir);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
-  // mkdir's mode is masked by the umask and ignored for a folder that exists, so set it explicitly.
-  chmodSync(folder, 0o700);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // mkdir's mode is masked by the umask and ignored for a folder that exists, so set it explicitly.
+    chmodSync(folder, 0o700);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (error as Error).message);
+    throw new InputError(`publish: --log-dir ${JSON.stringify(logDir)} cannot be used as a folder (${reason}): give a folder that can be created or written`);
+  }
   return folder;
 }
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { buildPublishCommand, detectClient, formatCommand, packagePathArgument, parseLastJsonObject, readClientJson } from '../../src/publish/client.js';
 import { classifyFailure, findScriptFailure, judgeUpload } from '../../src/publish/classify.js';
 import { formatAnnotation } from '../../src/publish/github.js';
+import { prepareLogDir } from '../../src/publish/logs.js';
+import { InputError } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { writeTree } from './helpers.js';
 
@@ -148,4 +150,11 @@ test('findScriptFailure reads pnpm lifecycle errors', () => {
   assert.equal(cause.id, 'lifecycle-script-failed');
   assert.equal(cause.evidence[0]!.where, 'a.log:6');
   assert.equal(cause.message, 'the "prepublishOnly" script of demo@1.0.0 exited with status 3 ("exit 3"), so pnpm stopped before uploading anything.');
+});
+
+test('prepareLogDir rejects a file in the way', () => {
+  const repo = writeTree({ 'package.json': { name: 'x', version: '1.0.0' } });
+  for (const logDir of ['package.json', 'package.json/logs']) {
+    assert.throws(() => prepareLogDir(logDir, {}, repo), (error: unknown) => error instanceof InputError && error.message === `publish: --log-dir ${JSON.stringify(logDir)} cannot be used as a folder (a file is in the way): give a folder that can be created or written`);
+  }
 });
