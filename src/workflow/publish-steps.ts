@@ -39,9 +39,13 @@ export const RELEASE_ACTIONS: readonly string[] = [
   'marvinpinto/action-automatic-releases',
 ];
 
-/** Find commands in the non-comment lines of a script. */
-function findCommands(script: RunScript, pattern: RegExp): CommandMatch[] {
+/**
+ * Find commands in the non-comment lines of a script. `mustContain` is a word
+ * every match of `pattern` contains, so a script without it is skipped unread.
+ */
+function findCommands(script: RunScript, pattern: RegExp, mustContain: RegExp): CommandMatch[] {
   const found: CommandMatch[] = [];
+  if (!mustContain.test(script.text)) return found;
   let lineStart = 0;
   for (const line of script.text.split('\n')) {
     const commentAt = line.search(/(^|\s)#/);
@@ -58,17 +62,17 @@ function findCommands(script: RunScript, pattern: RegExp): CommandMatch[] {
 
 /** Publish commands in a run script (`npm publish`, `pnpm -r publish`, `changeset publish`, …). */
 export function findPublishCommands(script: RunScript): CommandMatch[] {
-  return findCommands(script, PUBLISH_COMMAND).filter((match) => !/--dry-run\b/.test(lineAt(script.text, match.start)));
+  return findCommands(script, PUBLISH_COMMAND, /publish|semantic-release/).filter((match) => !/--dry-run\b/.test(lineAt(script.text, match.start)));
 }
 
 /** Registry queries that check a publish (`npm view`, `npm install pkg@ver`). */
 export function findVerifyCommands(script: RunScript): CommandMatch[] {
-  return findCommands(script, VERIFY_COMMAND);
+  return findCommands(script, VERIFY_COMMAND, /npm|yarn|pubguard/);
 }
 
 /** `gh release create`, `git tag`, `git push --tags` and similar. */
 export function findReleaseCommands(script: RunScript): CommandMatch[] {
-  return findCommands(script, RELEASE_COMMAND);
+  return findCommands(script, RELEASE_COMMAND, /gh|git/);
 }
 
 function lineAt(text: string, offset: number): string {
