@@ -41,10 +41,19 @@ export const rule = defineRule({
       jobs: () => context.jobs(),
     });
 
+    const invalidRegistries = new Set<string>();
     for (const publish of publishes) {
       const resolution = publish.resolution;
       if (!resolution) {
         context.note(`step ${JSON.stringify(publish.step.displayName)} (${publish.span.file}:${publish.span.line}): not checked, ${publish.notes.join('; ') || 'the publish could not be resolved'}`);
+        continue;
+      }
+      // A registry that is not a URL stops the publish whatever the credential, so it is the one finding.
+      if (!resolution.registry.valid) {
+        const finding = reportInvalidRegistry(context, publish);
+        const key = `${finding.file}:${finding.line}:${finding.column}`;
+        if (!invalidRegistries.has(key)) findings.push(finding);
+        invalidRegistries.add(key);
         continue;
       }
       if (resolution.credential.class === 'secret') continue;
@@ -65,6 +74,69 @@ export const rule = defineRule({
     return findings;
   },
 });
+
+/**
+ * Report a registry value that does not parse as a URL, at the place that
+ * sets it. npm 11 (lib/commands/publish.js) packs the package, runs
+ * `prepublishOnly`, then calls getCredentialsByURI on the registry, whose
+ * nerf-dart.js throws ERR_INVALID_URL ("Invalid URL"), so nothing is sent.
+ * NOTE: only npm 11's behaviour was checked; pnpm and Yarn are described as
+ * failing without the exact error they print.
+ */
+function reportInvalidRegistry(context: RuleContext, publish: SimulatedPublish): Finding {
+  const resolution = publish.resolution!;
+  const registry = resolution.registry;
+  const form = publish.command?.form ?? publish.step.uses?.raw ?? 'publish';
+  const origin = registry.origin;
+
+  let at: Anchor = publish.span;
+  let setting = `\`${registry.key}\``;
+  if (publish.setupNode && publish.registryLine?.kind === 'setup-node') {
+    at = publish.setupNode.registryUrlValue;
+    setting = `setup-node's \`registry-url\` ${JSON.stringify(publish.setupNode.registryUrlValue.text)}, which it writes as \`${registry.key}=${registry.url}\` to ${displayModelPath('/runner/temp/.npmrc')}`;
+  } else if (publish.registryLine) {
+    at = spanOfLine(context.repository, publish.registryLine);
+    setting = `\`${registry.key}\` at ${describeLine(publish.registryLine)}`;
+  } else if (origin.kind === 'package-json') {
+    at = lineSpan(context.repository, origin.file, origin.line);
+    setting = `\`${origin.field}\` at ${origin.file}:${origin.line}`;
+  } else if (origin.kind === 'env') {
+    const span = publish.env.get(origin.variable);
+    const located = span ? spanOfVariable(span) : null;
+    if (located) at = located;
+    setting = `variable ${origin.variable}`;
+  } else if (origin.kind === 'cli') {
+    setting = `\`${origin.flag}\` of ${JSON.stringify(form)}`;
+  }
+
+  const effect =
+    resolution.client === 'npm'
+      ? 'npm stops with ERR_INVALID_URL ("Invalid URL") when it looks up the credential for that registry, after packing the package and before sending anything, so the publish fails'
+      : `${resolution.client} cannot send the publish to it, so the publish fails`;
+  const example = /^[a-z0-9.-]+\.[a-z]{2,}(\/.*)?$/i.test(registry.url) ? `, such as \`https://${registry.url.replace(/\/?$/, '/')}\`` : ', such as `https://registry.npmjs.org/` or `https://npm.pkg.github.com/`';
+
+  const related: Array<{ at: Anchor; label: string }> = [];
+  if (locate(at).line !== locate(publish.span).line || locate(at).file !== locate(publish.span).file) {
+    related.push({ at: publish.span, label: 'publish that fails' });
+  }
+  return context.finding({
+    at,
+    step: publish.step,
+    job: publish.job,
+    label: 'registry URL is invalid',
+    message: `the registry URL ${JSON.stringify(registry.url)} for ${JSON.stringify(form)} in step ${JSON.stringify(publish.step.displayName)} is invalid because it does not start with a scheme such as \`https://\`; it comes from ${setting}; ${effect}`,
+    fix: `write the registry as a full URL with its scheme${example}`,
+    args: {
+      credentialClass: null,
+      registry: registry.url,
+      registryKey: registry.key,
+      registryValid: false,
+      folder: publish.cwd,
+      client: resolution.client,
+    },
+    related,
+  });
+}
 
 function report(context: RuleContext, publish: SimulatedPublish): Finding {
   const resolution = publish.resolution!;

@@ -150,3 +150,42 @@ describe('credential fixes that work', () => {
     );
   });
 });
+
+describe('invalid registry URL', () => {
+  // Every rule runs: the invalid registry must be one finding, and no rule may throw on it.
+  test('registry without scheme gives one finding', async () => {
+    const fixture = resolve(new URL('..', import.meta.url).pathname, 'rules/credential-not-reaching-publish/bad-registry-url-without-scheme');
+    const result = await runCheck({ directory: fixture, repo: 'fixture-owner/fixture-repo' });
+    assert.deepEqual(result.failures, []);
+
+    const findings = result.findings.filter((finding) => !finding.suppressed);
+    assert.deepEqual(ruleIds(findings), ['credential-not-reaching-publish']);
+    assert.equal(findings[0]!.file, '.npmrc');
+    assert.equal(findings[0]!.line, 2);
+    assert.equal(findings[0]!.args.registry, 'npm.pkg.github.com');
+    assert.match(findings[0]!.message, /ERR_INVALID_URL/);
+    assert.match(findings[0]!.fix, /`https:\/\/npm\.pkg\.github\.com\/`/);
+  });
+
+  test('setup-node registry-url https gives one finding', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'pubguard-invalid-registry-'));
+    try {
+      mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
+      cpSync(
+        resolve(new URL('..', import.meta.url).pathname, 'rules/credential-not-reaching-publish/bad-setup-node-registry-url-invalid.yml'),
+        join(root, '.github', 'workflows', 'release.yml'),
+      );
+      cpSync(resolve(new URL('..', import.meta.url).pathname, 'rules/credential-not-reaching-publish/bad-registry-url-without-scheme/package.json'), join(root, 'package.json'));
+      const result = await runCheck({ directory: root, repo: 'fixture-owner/fixture-repo' });
+      assert.deepEqual(result.failures, []);
+
+      const findings = result.findings.filter((finding) => !finding.suppressed);
+      assert.deepEqual(ruleIds(findings), ['credential-not-reaching-publish']);
+      assert.equal(findings[0]!.line, 11);
+      assert.equal(findings[0]!.column, 25);
+      assert.equal(findings[0]!.args.registry, 'https/');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
