@@ -6,7 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 
 import type { FileReader } from '../workflow/files.js';
-import { permissionOf, type Job, type Repository, type Step } from '../workflow/model.js';
+import { permissionOf, type Job, type PermissionLevel, type Repository, type Step } from '../workflow/model.js';
 import type { Span } from '../workflow/source.js';
 import type { ScriptAnalysis, ShellPath } from '../shell/types.js';
 import { jobPublishes, type LineOrigin, type SimulatedPublish, type SimulationCache, type VariableSource } from './simulate.js';
@@ -226,8 +226,32 @@ export function meansTrustedPublishing(publish: SimulatedPublish): boolean {
   return !givesToken(publish);
 }
 
+/** True when GITHUB_TOKEN may request an OIDC token in the job, with a reusable workflow's callers capping it. */
 export function hasIdTokenWrite(job: Job): boolean {
-  return permissionOf(job.permissions, 'id-token') === 'write' || job.workflow.callers.some((caller) => permissionOf(caller.permissions, 'id-token') === 'write');
+  return cappedPermission(job, 'id-token') === 'write';
+}
+
+const PERMISSION_ORDER: Record<PermissionLevel, number> = { none: 0, read: 1, write: 2 };
+
+/**
+ * Find the level GITHUB_TOKEN has for `scope` in a job. In a reusable
+ * workflow each calling job's permissions are the most the called job can
+ * get: its own `permissions:` may lower them but never raise them, so the
+ * lowest level a caller declares caps it. Callers that declare nothing do
+ * not cap it.
+ */
+export function cappedPermission(job: Job, scope: string): PermissionLevel | 'undeclared' {
+  const own = permissionOf(job.permissions, scope);
+  let lowest: PermissionLevel | null = null;
+  for (const caller of job.workflow.callers) {
+    const level = permissionOf(caller.permissions, scope);
+    if (level === 'undeclared') continue;
+    if (lowest === null || PERMISSION_ORDER[level] < PERMISSION_ORDER[lowest]) lowest = level;
+  }
+
+  if (lowest === null) return own;
+  if (own === 'undeclared') return lowest;
+  return PERMISSION_ORDER[lowest] < PERMISSION_ORDER[own] ? lowest : own;
 }
 
 /**
