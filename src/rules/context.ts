@@ -80,6 +80,7 @@ export interface RuleContext {
   readonly owner: string | null;
   readonly name: string | null;
   readonly packages: PackageLayout;
+  /** The lists `workflows()`, `jobs()`, `steps()` and `runScripts()` return are shared by every rule: read them, never change them. */
   workflows(): Workflow[];
   jobs(): Job[];
   /** Every step in execution order, composite action steps right after the step that uses them. */
@@ -103,6 +104,10 @@ export interface SharedContext {
   files: FileReader;
   cache: Map<string, unknown>;
   notes: string[];
+  /** `jobs()`, `steps()` and `runScripts()`, built on first use. */
+  jobs?: Job[];
+  steps?: Step[];
+  runScripts?: RunScript[];
 }
 
 export function createSharedContext(repository: Repository, files: FileReader): SharedContext {
@@ -111,8 +116,9 @@ export function createSharedContext(repository: Repository, files: FileReader): 
 
 export function createRuleContext(shared: SharedContext, rule: Rule): RuleContext {
   const { repository } = shared;
-  const jobs = () => repository.workflows.flatMap((workflow) => workflow.jobs);
-  const steps = () => jobs().flatMap((job) => job.allSteps);
+  // The model does not change during a run, so the lists are built once and shared by every rule.
+  const jobs = () => (shared.jobs ??= repository.workflows.flatMap((workflow) => workflow.jobs));
+  const steps = () => (shared.steps ??= jobs().flatMap((job) => job.allSteps));
   return {
     rule,
     repository,
@@ -123,7 +129,7 @@ export function createRuleContext(shared: SharedContext, rule: Rule): RuleContex
     workflows: () => repository.workflows,
     jobs,
     steps,
-    runScripts: () => steps().flatMap((step) => (step.run ? [step.run] : [])),
+    runScripts: () => (shared.runScripts ??= steps().flatMap((step) => (step.run ? [step.run] : []))),
     manifests: () => [...(repository.packages.root ? [repository.packages.root] : []), ...repository.packages.workspaces],
     npmrcFiles: () => repository.packages.npmrcFiles,
     cache<T>(key: string, compute: () => T): T {
