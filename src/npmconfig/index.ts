@@ -14,7 +14,7 @@ import { resolveYarnPublish } from './yarn-resolver.js';
 export type * from './types.js';
 export { classifyValue, referencedVariables, tokenShape } from './classify.js';
 export { DEFAULT_NPM_REGISTRY, findNpmPath, parseIniLine, resolveNpmPublish } from './npm-resolver.js';
-export { DEFAULT_YARN_REGISTRY, resolveYarnPublish, yarnEnvName } from './yarn-resolver.js';
+export { DEFAULT_YARN_REGISTRY, resolveYarnCredential, resolveYarnPublish, yarnCredentialFetchOptions, yarnEnvName, type YarnCredential } from './yarn-resolver.js';
 export { describeOrigin, describeCredential } from './describe.js';
 export {
   BUNDLED_NPM,

@@ -126,7 +126,55 @@ export function yarnEnvName(setting: string): string {
   return `YARN_${setting.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`;
 }
 
+/** Resolve the registry and credential `yarn npm publish` (Yarn 2+) uses for one package. */
 export async function resolveYarnPublish(options: YarnResolveOptions): Promise<PublishConfigResolution> {
+  return (await resolveYarn(options)).resolution;
+}
+
+/**
+ * The credential Yarn 2+ sends for a publish, with `${VAR}` replaced, for
+ * callers that must send it themselves (such as a live registry check). The
+ * value is registered with `registerSecret`, and must not be put into any
+ * text.
+ */
+export interface YarnCredential {
+  /** `token` for `npmAuthToken`, `basic` for `npmAuthIdent` (`user:password` or its base64 form). */
+  authType: 'token' | 'basic';
+  value: string;
+  /** The publish registry the credential is for, as Yarn resolved it. */
+  registry: string;
+}
+
+/**
+ * Resolve the credential value Yarn 2+ sends for a publish from `cwd`.
+ * Returns null when the credential class is not `secret`, when the value
+ * stands for a workflow expression in a simulation, or when the registry is
+ * not a URL.
+ */
+export async function resolveYarnCredential(options: YarnResolveOptions): Promise<YarnCredential | null> {
+  const { resolution, credentialValue } = await resolveYarn(options);
+  if (credentialValue === null || !resolution.registry.valid) return null;
+  const authType = resolution.credential.authType === 'basic' ? 'basic' : 'token';
+  return { authType, value: credentialValue, registry: resolution.registry.url };
+}
+
+/**
+ * Build npm-registry-fetch options that send a Yarn credential only to its
+ * registry: `_authToken` for a token, `_auth` for an ident, keyed by the
+ * registry's host and path. Yarn base64-encodes an ident that contains `:`
+ * for the Basic header and sends any other ident as written.
+ */
+export function yarnCredentialFetchOptions(credential: YarnCredential): Record<string, string> {
+  const parsed = new URL(credential.registry);
+  const prefix = `//${parsed.host}${parsed.pathname.replace(/\/?$/, '/')}`;
+  if (credential.authType === 'basic') {
+    const ident = credential.value.includes(':') ? Buffer.from(credential.value, 'utf8').toString('base64') : credential.value;
+    return { [`${prefix}:_auth`]: ident };
+  }
+  return { [`${prefix}:_authToken`]: credential.value };
+}
+
+async function resolveYarn(options: YarnResolveOptions): Promise<{ resolution: PublishConfigResolution; credentialValue: string | null }> {
   const cwd = resolve(options.cwd);
   const packageDir = resolve(cwd, options.packageDir ?? '.');
   const files = await findYarnrcFiles(cwd, options.env);
@@ -162,13 +210,13 @@ export async function resolveYarnPublish(options: YarnResolveOptions): Promise<P
   const scope = name?.startsWith('@') ? name.slice(1, name.indexOf('/')) : null;
   const picked = pickYarnRegistry(manifest, manifestFile, manifestText, scope, lookup);
   const registry = { ...picked, valid: URL.canParse(picked.url) };
-  const credential = pickYarnCredential(registry.url, scope, lookup, options);
+  const { credential, value: credentialValue } = pickYarnCredential(registry.url, scope, lookup, options);
   const notes = ['Yarn 2+ reads only `.yarnrc.yml` and `YARN_*` variables; `.npmrc` files and NODE_AUTH_TOKEN are not used'];
   if (missingVariables.length > 0) {
     notes.push(`Yarn stops with "Environment variable not found" for ${missingVariables.map((variable) => `"${variable}"`).join(', ')}`);
   }
 
-  return {
+  const resolution: PublishConfigResolution = {
     client: 'yarn-berry',
     cwd,
     packageDir,
@@ -181,6 +229,7 @@ export async function resolveYarnPublish(options: YarnResolveOptions): Promise<P
     unscopedAuth: [],
     notes,
   };
+  return { resolution, credentialValue };
 }
 
 function normalizeRegistry(url: string): string {
@@ -221,7 +270,7 @@ function pickYarnCredential(
   scope: string | null,
   lookup: (path: string[]) => Setting | null,
   options: YarnResolveOptions,
-): CredentialResolution {
+): { credential: CredentialResolution; value: string | null } {
   const candidates: Array<{ path: string[]; key: string }> = [];
   if (scope) {
     candidates.push({ path: ['npmScopes', scope, 'npmAuthToken'], key: `npmScopes.${scope}.npmAuthToken` });
@@ -248,7 +297,7 @@ function pickYarnCredential(
     if (!opaque && variable && found.value.includes('${')) credentialClass = 'unexpanded-variable';
     const shape = credentialClass === 'secret' ? (opaque?.shape ?? tokenShape(found.value.trim())) : null;
     if (credentialClass === 'secret' && !opaque) registerSecret(found.value);
-    return {
+    const credential: CredentialResolution = {
       class: credentialClass,
       shape,
       key: candidate.key,
@@ -259,8 +308,9 @@ function pickYarnCredential(
       expression: opaque?.expression ?? null,
       otherHosts: [],
     };
+    return { credential, value: credentialClass === 'secret' && !opaque ? found.value : null };
   }
-  return {
+  const missing: CredentialResolution = {
     class: 'missing',
     shape: null,
     key: null,
@@ -271,4 +321,5 @@ function pickYarnCredential(
     expression: null,
     otherHosts: [],
   };
+  return { credential: missing, value: null };
 }

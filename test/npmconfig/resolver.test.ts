@@ -8,7 +8,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { describeCredential, detectClient, resolvePublishConfig, resolveNpmPublish, resolveYarnPublish } from '../../src/npmconfig/index.js';
+import {
+  describeCredential,
+  detectClient,
+  resolvePublishConfig,
+  resolveNpmPublish,
+  resolveYarnCredential,
+  resolveYarnPublish,
+  yarnCredentialFetchOptions,
+} from '../../src/npmconfig/index.js';
 import { bundledNpmForNodeSpec, supportsTrustedPublishing } from '../../src/npmconfig/node-versions.js';
 import { tokenShape } from '../../src/npmconfig/classify.js';
 import { redact } from '../../src/report/redact.js';
@@ -396,4 +404,36 @@ test('pnpm package .npmrc wins over the workspace one', async () => {
   const fromWorkspace = await resolvePublishConfig({ cwd: join(gpr, 'repo/packages/a'), env: isolatedEnv(gpr), client: 'pnpm', ...isolated(gpr) });
   assert.equal(fromWorkspace.credential.class, 'secret');
   assert.deepEqual(fromWorkspace.credential.origin, { kind: 'file', file: join(gpr, 'repo/.npmrc'), line: 2, level: 'workspace' });
+});
+
+test('yarn credential value for sending', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@fern/charts", "version": "3.1.0" }\n',
+    'repo/.yarnrc.yml': 'npmScopes:\n  fern:\n    npmRegistryServer: "https://npm.pkg.github.com/fern"\n    npmAuthToken: "${GH_TOKEN}"\n',
+  });
+  const token = `ghs_${'d'.repeat(36)}`;
+  const sent = await resolveYarnCredential({ cwd: join(root, 'repo'), env: isolatedEnv(root, { GH_TOKEN: token }) });
+  assert.ok(sent);
+  assert.equal(sent.value, token);
+  assert.equal(sent.authType, 'token');
+  assert.equal(sent.registry, 'https://npm.pkg.github.com/fern');
+  assert.deepEqual(yarnCredentialFetchOptions(sent), { '//npm.pkg.github.com/fern/:_authToken': token });
+  assert.equal(redact(`sent ${token}`), 'sent ***');
+
+  const unset = await resolveYarnCredential({ cwd: join(root, 'repo'), env: isolatedEnv(root) });
+  assert.equal(unset, null);
+});
+
+test('yarn npmAuthIdent is sent as basic auth', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "plain", "version": "1.0.0" }\n',
+    'repo/.yarnrc.yml': 'npmRegistryServer: "http://127.0.0.1:4873"\nnpmAuthIdent: "alice:${YARN_TEST_PASSWORD}"\n',
+  });
+  const password = 'correct-horse-battery-staple-0123';
+  const sent = await resolveYarnCredential({ cwd: join(root, 'repo'), env: isolatedEnv(root, { YARN_TEST_PASSWORD: password }) });
+  assert.ok(sent);
+  assert.equal(sent.authType, 'basic');
+  assert.equal(sent.value, `alice:${password}`);
+  // Yarn base64-encodes a `user:password` ident for the Basic header, as npm's `_auth` holds it.
+  assert.deepEqual(yarnCredentialFetchOptions(sent), { '//127.0.0.1:4873/:_auth': Buffer.from(`alice:${password}`).toString('base64') });
 });
