@@ -8,6 +8,7 @@ import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { redact } from '../report/redact.js';
 import type { PackageOutcome, PublishReport, PublishStatus } from './outcome.js';
+import type { VerifyOutcome, VerifyReport } from '../verify/verify.js';
 
 /** Step outputs: each a JSON array of `name@version`. */
 export const STEP_OUTPUTS: ReadonlyArray<[string, PublishStatus]> = [
@@ -69,6 +70,35 @@ export function writeStepSummary(file: string, report: PublishReport): void {
   appendFileSync(file, redact(`${lines.join('\n')}\n\n`));
 }
 
+/** Append verify's results for the published versions to `$GITHUB_STEP_SUMMARY`, with each failure's cause and fix. */
+export function writeVerifySummary(file: string, report: VerifyReport): void {
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  const { summary } = report;
+  const lines = [
+    '### pubguard verify',
+    '',
+    `${summary.verified} verified, ${summary.failed} failed (${(summary.durationMs / 1000).toFixed(1)} s)`,
+    '',
+    '| package | result | cause |',
+    '| --- | --- | --- |',
+    ...report.packages.map(
+      (entry) =>
+        `| \`${cell(entry.name)}@${cell(entry.version)}\` | ${entry.status === 'verified' ? '✅ verified' : '❌ failed'} | ${entry.cause ? cell(`${entry.cause.id}: ${entry.cause.message}`) : ''} |`,
+    ),
+  ];
+  for (const entry of report.packages.filter((item) => item.cause)) {
+    lines.push('', `**${cell(entry.name)}@${cell(entry.version)}**: ${entry.cause!.message}`, '', `Fix: ${entry.cause!.fix}`);
+  }
+  appendFileSync(file, redact(`${lines.join('\n')}\n\n`));
+}
+
+/** Format one `::error` workflow command for a version that failed verification, pointing at its package.json. */
+export function formatVerifyAnnotation(entry: VerifyOutcome, published: PackageOutcome | undefined, place?: { cwd: string; workspace?: string }): string {
+  const title = `verify of ${entry.name}@${entry.version} failed${entry.cause ? ` (${entry.cause.id})` : ''}`;
+  const message = entry.cause ? `${entry.cause.message}\nFix: ${entry.cause.fix}` : 'a check failed; see the verify report';
+  return redact(`::error file=${escapeProperty(annotationFile(published?.path ?? '.', place))},title=${escapeProperty(title)}::${escapeData(message)}\n`);
+}
+
 /** Escape a workflow command's message (`%`, CR, LF) as the runner expects. */
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -79,6 +109,14 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** The package.json of a package folder, relative to the repository when `place.workspace` contains it, else to the working directory. */
+function annotationFile(path: string, place?: { cwd: string; workspace?: string }): string {
+  const file = path === '.' ? 'package.json' : `${path.replace(/^\.\//, '')}/package.json`;
+  if (!place?.workspace) return file;
+  const fromWorkspace = relative(place.workspace, resolve(place.cwd, file)).split(sep).join('/');
+  return fromWorkspace.startsWith('../') || isAbsolute(fromWorkspace) ? file : fromWorkspace;
+}
+
 /**
  * Format one `::error` workflow command for a failed package, pointing at its
  * package.json. GitHub reads the file path relative to the repository
@@ -86,11 +124,7 @@ function escapeProperty(text: string): string {
  * there; without `place`, the path is relative to the working directory.
  */
 export function formatAnnotation(entry: PackageOutcome, place?: { cwd: string; workspace?: string }): string {
-  let file = entry.path === '.' ? 'package.json' : `${entry.path.replace(/^\.\//, '')}/package.json`;
-  if (place?.workspace) {
-    const fromWorkspace = relative(place.workspace, resolve(place.cwd, file)).split(sep).join('/');
-    if (!fromWorkspace.startsWith('../') && !isAbsolute(fromWorkspace)) file = fromWorkspace;
-  }
+  const file = annotationFile(entry.path, place);
   const title = entry.status === 'published'
     ? `${entry.name}@${entry.version} was published, but the client failed${entry.cause ? ` (${entry.cause.id})` : ''}`
     : `publish of ${entry.name}@${entry.version} failed${entry.cause ? ` (${entry.cause.id})` : ''}`;

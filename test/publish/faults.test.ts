@@ -3,6 +3,8 @@
 // blindly, and nothing is reported published that is not in the registry.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startVerdaccio, type Verdaccio } from '../harness/verdaccio.js';
 import { startFaultProxy, type FaultProxy } from '../harness/fault-proxy.js';
 import { isolatedEnv, registryVersions, runCliAsync, uniqueName, writeTree, type CliRun } from './helpers.js';
@@ -169,13 +171,21 @@ test('fault: late visibility is waited for by verify', async () => {
 test('fault: late visibility beyond verify retries fails', async () => {
   const name = uniqueName('later');
   proxy.addFault({ method: 'PUT', path: `/${name}`, times: 1, fault: { kind: 'late-visibility', ms: 20_000 } });
-  const run = await publish(name, ['--verify-retries', '1']);
+  const outputs = writeTree({ 'summary.md': '', 'output.txt': '' });
+  const run = await publish(name, ['--verify-retries', '1'], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: join(outputs, 'summary.md'), GITHUB_OUTPUT: join(outputs, 'output.txt') });
 
   assert.equal(run.status, 1);
   const document = JSON.parse(run.stdout) as { packages: Outcome[]; verify: { packages: Array<{ status: string; cause: { id: string } }> } };
   assert.equal(document.packages[0]!.status, 'published');
   assert.equal(document.verify.packages[0]!.cause.id, 'version-not-published');
   assert.equal(uploads(name), 1);
+  // The job summary and an annotation say why the step failed although the upload worked.
+  const summary = readFileSync(join(outputs, 'summary.md'), 'utf8');
+  assert.match(summary, /^### pubguard verify$/m);
+  assert.match(summary, new RegExp(`^\\| \`${name}@1\\.0\\.0\` \\| ❌ failed \\| version-not-published: `, 'm'));
+  const annotations = run.stderr.split('\n').filter((line) => line.startsWith('::error'));
+  assert.equal(annotations.length, 1);
+  assert.match(annotations[0]!, new RegExp(`^::error file=package\\.json,title=verify of ${name}@1\\.0\\.0 failed \\(version-not-published\\)::`));
 });
 
 test('fault: redirected lookup carries no credential', async () => {

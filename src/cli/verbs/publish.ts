@@ -158,9 +158,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (github.isGitHubActions(io.env)) {
     if (io.env.GITHUB_OUTPUT) github.writeStepOutputs(io.env.GITHUB_OUTPUT, report);
     if (io.env.GITHUB_STEP_SUMMARY) github.writeStepSummary(io.env.GITHUB_STEP_SUMMARY, report);
+    if (io.env.GITHUB_STEP_SUMMARY && verifyReport) github.writeVerifySummary(io.env.GITHUB_STEP_SUMMARY, verifyReport);
     // The runner reads workflow commands from standard error too, which keeps them out of --format json.
     const place = { cwd: io.cwd, workspace: io.env.GITHUB_WORKSPACE };
     for (const entry of report.packages.filter((item) => item.status === 'failed' || (item.status === 'published' && item.cause))) io.err(github.formatAnnotation(entry, place));
+    for (const entry of verifyReport?.packages.filter((item) => item.status === 'failed') ?? []) {
+      io.err(github.formatVerifyAnnotation(entry, report.packages.find((item) => item.name === entry.name && item.version === entry.version), place));
+    }
   }
   return exitCode;
 }
