@@ -109,7 +109,7 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** The package.json of a package folder, relative to the repository when `place.workspace` contains it, else to the working directory. */
+/** Name a package folder's package.json relative to the repository when `place.workspace` contains it, else to the working directory. */
 function annotationFile(path: string, place?: { cwd: string; workspace?: string }): string {
   const file = path === '.' ? 'package.json' : `${path.replace(/^\.\//, '')}/package.json`;
   if (!place?.workspace) return file;
@@ -121,7 +121,7 @@ function annotationFile(path: string, place?: { cwd: string; workspace?: string 
  * Format one `::error` workflow command for a failed package, pointing at its
  * package.json. GitHub reads the file path relative to the repository
  * (`GITHUB_WORKSPACE`), so a run started in a subfolder names the file from
- * there; without `place`, the path is relative to the working directory.
+ * there. Without `place`, the path is relative to the working directory.
  */
 export function formatAnnotation(entry: PackageOutcome, place?: { cwd: string; workspace?: string }): string {
   const file = annotationFile(entry.path, place);

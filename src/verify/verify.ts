@@ -281,8 +281,8 @@ function describeDiff(diff: import('./tar-diff.js').TarballDiff): string {
   const parts: string[] = [];
   const list = (paths: string[]): string => (paths.length > 10 ? `${paths.slice(0, 10).join(', ')} and ${paths.length - 10} more` : paths.join(', '));
   if (diff.changed.length > 0) {
-    const shown = diff.changed.slice(0, 10).map((file) => `${file.path} (${file.local} bytes here, ${file.registry} in the registry)`);
-    parts.push(`changed ${shown.join(', ')}${diff.changed.length > 10 ? ` and ${diff.changed.length - 10} more` : ''}`);
+    const listed = diff.changed.slice(0, 10).map((file) => `${file.path} (${file.local} bytes here, ${file.registry} in the registry)`);
+    parts.push(`changed ${listed.join(', ')}${diff.changed.length > 10 ? ` and ${diff.changed.length - 10} more` : ''}`);
   }
   if (diff.onlyLocal.length > 0) parts.push(`only in the folder ${list(diff.onlyLocal)}`);
   if (diff.onlyInRegistry.length > 0) parts.push(`only in the registry ${list(diff.onlyInRegistry)}`);

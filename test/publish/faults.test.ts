@@ -179,7 +179,7 @@ test('fault: late visibility beyond verify retries fails', async () => {
   assert.equal(document.packages[0]!.status, 'published');
   assert.equal(document.verify.packages[0]!.cause.id, 'version-not-published');
   assert.equal(uploads(name), 1);
-  // The job summary and an annotation say why the step failed although the upload worked.
+  // The job summary and an annotation explain why the step failed although the upload worked.
   const summary = readFileSync(join(outputs, 'summary.md'), 'utf8');
   assert.match(summary, /^### pubguard verify$/m);
   assert.match(summary, new RegExp(`^\\| \`${name}@1\\.0\\.0\` \\| ❌ failed \\| version-not-published: `, 'm'));
