@@ -5,7 +5,7 @@
  */
 import { InputError, UsageError } from '../errors.js';
 import { compareFindings, type Finding } from '../report/finding.js';
-import { redactDeep } from '../report/redact.js';
+import { redact } from '../report/redact.js';
 import { createRuleContext, createSharedContext } from '../rules/context.js';
 import type { Rule } from '../rules/types.js';
 import { createFileReader, type FileReader } from '../workflow/files.js';
@@ -94,13 +94,36 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   return {
-    findings: redactDeep(dedupe(findings).sort(compareFindings)),
+    findings: redactRepeated(dedupe(findings).sort(compareFindings)),
     repository,
     rules,
     notes: [...repository.notes, ...shared.notes],
     failures,
     timings,
   };
+}
+
+/**
+ * Redact every string of the findings, keys included, as `redactDeep` does.
+ * Findings repeat most of their strings (keys, paths, rule ids, docs links,
+ * fixes), so each distinct string is redacted once.
+ */
+function redactRepeated<T>(value: T, seen = new Map<string, string>()): T {
+  if (typeof value === 'string') {
+    let redacted = seen.get(value);
+    if (redacted === undefined) {
+      redacted = redact(value);
+      seen.set(value, redacted);
+    }
+    return redacted as T;
+  }
+  if (Array.isArray(value)) return value.map((item) => redactRepeated(item, seen)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[redactRepeated(key, seen)] = redactRepeated(item, seen);
+    return out as T;
+  }
+  return value;
 }
 
 // Two walkers can reach one place: a composite action used by two steps, or a
