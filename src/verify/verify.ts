@@ -173,7 +173,7 @@ async function verifyOne(target: VerifyTarget, options: VerifyOptions, npmOption
     outcome.checks.push({ name: 'listed', ok: false, detail: `reading ${registry} failed: ${readError.message}` });
     return fail(outcome, {
       id: 'lookup-failed',
-      message: `the registry could not be read for "${id}" (${readError.status !== undefined ? `HTTP ${readError.status}` : (readError.code ?? `${readError.kind} error`)}), so nothing is proven.`,
+      message: `the registry could not be read for "${id}" (${readError.status !== undefined ? `HTTP ${readError.status}` : (readError.code ?? `${readError.kind} error`)} on ${outcome.attempts === 1 ? 'the only read' : `each of ${outcome.attempts} reads`}), so nothing is proven.`,
       fix: readError.kind === 'unauthorized' || readError.kind === 'forbidden' ? 'give this step a credential that may read the package' : 'check the registry URL and the network path to it, then run pubguard verify again',
     });
   }

@@ -188,6 +188,21 @@ test('fault: late visibility beyond verify retries fails', async () => {
   assert.match(annotations[0]!, new RegExp(`^::error file=package\\.json,title=verify of ${name}@1\\.0\\.0 failed \\(version-not-published\\)::`));
 });
 
+test('fault: verify reads that keep failing', async () => {
+  const name = uniqueName('verify-503');
+  await registry.publish({ name, version: '1.0.0' }, token);
+  proxy.addFault({ method: 'GET', path: `/${name}`, fault: { kind: 'status', status: 503 } });
+  const run = await runCliAsync(['verify', `${name}@1.0.0`, '--retries', '2', '--retry-delay', '10', '--format', 'json'], { cwd: writeTree({}), env: env() });
+
+  assert.equal(run.status, 1);
+  const [entry] = (JSON.parse(run.stdout) as { packages: Array<{ status: string; attempts: number; cause: { id: string; message: string } }> }).packages;
+  assert.equal(entry!.status, 'failed');
+  assert.equal(entry!.attempts, 3);
+  assert.equal(entry!.cause.id, 'lookup-failed');
+  assert.equal(entry!.cause.message, `the registry could not be read for "${name}@1.0.0" (HTTP 503 on each of 3 reads), so nothing is proven.`);
+  proxy.clearFaults();
+});
+
 test('fault: redirected lookup carries no credential', async () => {
   const name = uniqueName('redirected-read');
   // pubguard's own lookup before the upload is redirected to another origin.
