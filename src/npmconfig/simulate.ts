@@ -199,7 +199,8 @@ function loadRepositoryFiles(state: RunnerState): void {
 function loadManifestsAbove(state: RunnerState, folder: string): void {
   let current = folder;
   for (;;) {
-    for (const name of ['package.json', '.npmrc', '.yarnrc.yml']) {
+    // pnpm-workspace.yaml marks the folder whose `.npmrc` pnpm also reads.
+    for (const name of ['package.json', '.npmrc', '.yarnrc.yml', 'pnpm-workspace.yaml']) {
       const path = current ? `${current}/${name}` : name;
       const virtual = posix.join(WORKSPACE, path);
       if (state.files.has(virtual)) continue;

@@ -75,6 +75,8 @@ export const rule = defineRule({
   },
 });
 
+const CLIENT_NAMES: Record<PublishConfigResolution['client'], string> = { npm: 'npm', pnpm: 'pnpm', 'yarn-classic': 'Yarn 1', 'yarn-berry': 'Yarn 2+' };
+
 /**
  * Report a registry value that does not parse as a URL, at the place that
  * sets it. npm 11 (lib/commands/publish.js) packs the package, runs
@@ -112,7 +114,7 @@ function reportInvalidRegistry(context: RuleContext, publish: SimulatedPublish):
   const effect =
     resolution.client === 'npm'
       ? 'npm stops with ERR_INVALID_URL ("Invalid URL") when it looks up the credential for that registry, after packing the package and before sending anything, so the publish fails'
-      : `${resolution.client} cannot send the publish to it, so the publish fails`;
+      : `${CLIENT_NAMES[resolution.client]} cannot send the publish to it, so the publish fails`;
   const example = /^[a-z0-9.-]+\.[a-z]{2,}(\/.*)?$/i.test(registry.url) ? `, such as \`https://${registry.url.replace(/\/?$/, '/')}\`` : ', such as `https://registry.npmjs.org/` or `https://npm.pkg.github.com/`';
 
   const related: Array<{ at: Anchor; label: string }> = [];

@@ -52,7 +52,7 @@ export const rule = defineRule({
           step: publish.step,
           job: publish.job,
           label: 'read before the CI user config',
-          message: `${line.file}:${line.line} sets "${credential.key}=\${${variable}}", and ${client} reads this project config from ${describeFolder(publish.cwd)} before the user config setup-node writes for \`registry-url\`; step ${JSON.stringify(publish.step.displayName)} ${stepSets}, so ${outcome} and the NODE_AUTH_TOKEN line is never used`,
+          message: `${line.file}:${line.line} sets "${credential.key}=\${${variable}}", and ${client} reads this ${credential.origin?.kind === 'file' && credential.origin.level === 'workspace' ? 'workspace root' : 'project'} config from ${describeFolder(publish.cwd)} before the user config setup-node writes for \`registry-url\`; step ${JSON.stringify(publish.step.displayName)} ${stepSets}, so ${outcome} and the NODE_AUTH_TOKEN line is never used`,
           fix: `set \`${variable}\` in the \`env:\` of step ${JSON.stringify(publish.step.displayName)}, or remove the \`_authToken\` line from ${line.file} and pass the token as NODE_AUTH_TOKEN`,
           args: { file: line.file, line: line.line, variable, credentialKey: credential.key },
           related: [
@@ -72,5 +72,7 @@ function shadows(publish: SimulatedPublish): boolean {
   const credential = resolution.credential;
   if (credential.class !== 'unexpanded-variable' && credential.class !== 'empty') return false;
   if (!credential.variable || (credential.variableSet && credential.class !== 'empty')) return false;
-  return credential.origin?.kind === 'file' && credential.origin.level === 'project' && publish.credentialLine?.kind === 'repository';
+  // pnpm reads the `.npmrc` beside pnpm-workspace.yaml before the user config too.
+  const level = credential.origin?.kind === 'file' ? credential.origin.level : null;
+  return (level === 'project' || level === 'workspace') && publish.credentialLine?.kind === 'repository';
 }

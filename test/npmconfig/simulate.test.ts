@@ -182,3 +182,41 @@ test('temporary folders are removed', async () => {
     rmSync(own, { recursive: true, force: true });
   }
 });
+
+test('pnpm reads the workspace root .npmrc', async () => {
+  const [publish] = await simulate({
+    'package.json': '{ "name": "root", "private": true, "packageManager": "pnpm@9.0.0" }',
+    'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+    '.npmrc': '@acme:registry=https://npm.pkg.github.com/\n//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}\n',
+    'packages/a/package.json': '{ "name": "@acme/a", "version": "1.0.0" }',
+    '.github/workflows/release.yml': workflow(`      - run: pnpm publish
+        working-directory: packages/a
+        env:
+          NODE_AUTH_TOKEN: \${{ secrets.GITHUB_TOKEN }}
+`),
+  });
+
+  assert.equal(publish!.client, 'pnpm');
+  assert.equal(publish!.resolution!.registry.url, 'https://npm.pkg.github.com/');
+  assert.equal(publish!.resolution!.credential.class, 'secret');
+  assert.deepEqual(publish!.credentialLine, { kind: 'repository', file: '.npmrc', line: 2 });
+  assert.deepEqual(publish!.registryLine, { kind: 'repository', file: '.npmrc', line: 1 });
+});
+
+test('invalid registry-url is kept as invalid', async () => {
+  const [publish] = await simulate({
+    'package.json': '{ "name": "widgets", "version": "1.0.0" }',
+    '.github/workflows/release.yml': workflow(`      - uses: actions/setup-node@v4
+        with:
+          registry-url: https
+      - run: npm publish
+        env:
+          NODE_AUTH_TOKEN: \${{ secrets.NPM_TOKEN }}
+`),
+  });
+
+  // setup-node appends a slash and writes `registry=https/`.
+  assert.equal(publish!.resolution!.registry.url, 'https/');
+  assert.equal(publish!.resolution!.registry.valid, false);
+  assert.equal(publish!.registryLine?.kind, 'setup-node');
+});
