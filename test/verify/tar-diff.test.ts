@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { diffTarballs, readTarball } from '../../src/verify/tar-diff.js';
 import { writeTree } from '../publish/helpers.js';
 
@@ -34,4 +35,13 @@ test('diffTarballs names changed, added and removed files', () => {
     onlyInRegistry: ['old.js'],
   });
   assert.deepEqual(diffTarballs(before, before), { changed: [], onlyLocal: [], onlyInRegistry: [] });
+});
+
+test('diffTarballs finds no file in other packing', () => {
+  const folder = writeTree({ 'package.json': { name: 'tar-same', version: '1.0.0' }, 'index.js': 'module.exports = 1;\n' });
+  const packed = npmPack(folder);
+  // Same files, other compressed bytes: what another packer's gzip settings give.
+  const repacked = gzipSync(gunzipSync(packed), { level: 1 });
+  assert.notDeepEqual(repacked, packed);
+  assert.deepEqual(diffTarballs(repacked, packed), { changed: [], onlyLocal: [], onlyInRegistry: [] });
 });
