@@ -437,3 +437,17 @@ test('yarn npmAuthIdent is sent as basic auth', async () => {
   // Yarn base64-encodes a `user:password` ident for the Basic header, as npm's `_auth` holds it.
   assert.deepEqual(yarnCredentialFetchOptions(sent), { '//127.0.0.1:4873/:_auth': Buffer.from(`alice:${password}`).toString('base64') });
 });
+
+test('yarn registry without scheme is invalid', async () => {
+  const root = await makeTree({
+    'repo/package.json': '{ "name": "@fern/charts", "version": "3.1.0" }\n',
+    'repo/.yarnrc.yml': `npmScopes:\n  fern:\n    npmRegistryServer: "npm.pkg.github.com"\n    npmAuthToken: "${TOKEN}"\n`,
+  });
+  const result = await resolveYarnPublish({ cwd: join(root, 'repo'), env: isolatedEnv(root) });
+  assert.equal(result.registry.url, 'npm.pkg.github.com');
+  assert.equal(result.registry.valid, false);
+  assert.deepEqual(result.registry.origin, { kind: 'file', file: join(root, 'repo/.yarnrc.yml'), line: 3, level: 'yarnrc' });
+
+  // No value is handed out for a registry that cannot be keyed.
+  assert.equal(await resolveYarnCredential({ cwd: join(root, 'repo'), env: isolatedEnv(root) }), null);
+});
