@@ -163,7 +163,7 @@ export function classifyFailure(input: FailureInput, log: LogPosition, context: 
       lower
         ? `npm rejected the upload: ${lower[2]} is lower than ${lower[1]}, the version "latest" points at, and npm does not move "latest" back to a lower version without an explicit --tag.`
         : 'npm rejected the upload: a prerelease version needs an explicit --tag, because npm does not put a prerelease on "latest" by itself.',
-      lower ? 'publish with --tag (for example --tag v1 for a fix of an older line), or raise the version above the current latest' : 'publish with --tag next (or another tag that is not "latest")',
+      lower ? 'publish with --tag and a tag name that is not a version range (for example --tag v1-maintenance for a fix of an older line), or raise the version above the current latest' : 'publish with --tag next (or another tag that is not "latest")',
       evidence,
     );
   }

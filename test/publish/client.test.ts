@@ -158,3 +158,10 @@ test('prepareLogDir rejects a file in the way', () => {
     assert.throws(() => prepareLogDir(logDir, {}, repo), (error: unknown) => error instanceof InputError && error.message === `publish: --log-dir ${JSON.stringify(logDir)} cannot be used as a folder (a file is in the way): give a folder that can be created or written`);
   }
 });
+
+test('publish rejects a tag that is a range', () => {
+  const repo = writeTree({ 'package.json': { name: 'range-tag', version: '1.0.0' } });
+  const run = runCli(['publish', '--tag', 'v1'], { cwd: repo, env: { PATH: process.env.PATH, HOME: repo } });
+  assert.equal(run.status, 2);
+  assert.equal(run.stderr, 'pubguard: publish: invalid --tag "v1": npm rejects a tag that is also a version range; use a name such as "legacy" or "v1-maintenance"\n');
+});

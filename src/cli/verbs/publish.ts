@@ -87,6 +87,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const tag = values.tag as string | undefined;
   if (tag !== undefined && (tag === '' || /\s/.test(tag))) throw new UsageError(`publish: invalid --tag ${JSON.stringify(tag)}: expected a dist-tag name such as "next"`);
+  if (tag !== undefined) {
+    // npm's publish command rejects a tag that semver reads as a version range ("v1", "1.x"), after packing.
+    const { createRequire } = await import('node:module');
+    const semver = createRequire(import.meta.url)('semver') as { validRange(range: string): string | null };
+    if (semver.validRange(tag) !== null) throw new UsageError(`publish: invalid --tag ${JSON.stringify(tag)}: npm rejects a tag that is also a version range; use a name such as "legacy" or "v1-maintenance"`);
+  }
   const { registerSecret } = await import('../../report/redact.js');
   const otp = values.otp as string | undefined;
   if (otp) registerSecret(otp);
