@@ -47,6 +47,13 @@ export function findScriptFailure(output: string, json?: ClientJsonResult): Scri
     const scriptLine = lines.findIndex((line) => new RegExp(`^> \\S+@\\S+ ${pnpm[1]}\\b`).test(line.trim()));
     return { script: pnpm[1]!, command: pnpm[2]!, status: pnpm[3]!, afterUpload: AFTER_UPLOAD_SCRIPTS.has(pnpm[1]!), line: scriptLine === -1 ? 0 : scriptLine };
   }
+  // Yarn 2+: `➤ YN0036: Prepack script failed (exit code 5, logs can be found here: …)`.
+  const yarnLine = lines.findIndex((line) => /YN0036:\s*\w+ script failed \(exit code \d+/.test(line));
+  if (yarnLine !== -1) {
+    const yarn = /YN0036:\s*(\w+) script failed \(exit code (\d+)/.exec(lines[yarnLine]!)!;
+    const script = yarn[1]!.charAt(0).toLowerCase() + yarn[1]!.slice(1);
+    return { script, command: '', status: yarn[2]!, afterUpload: AFTER_UPLOAD_SCRIPTS.has(script), line: yarnLine };
+  }
   const commandLine = lines.findIndex((line) => /^npm (ERR!|error) command (sh|cmd\.exe|\S*sh) (-c|\/d \/s \/c) /.test(line));
   if (commandLine === -1) return null;
   let script: string | null = null;
@@ -150,11 +157,11 @@ export function classifyFailure(input: FailureInput, log: LogPosition, context: 
   const scriptFailure = findScriptFailure(input.output, input.json);
   if (scriptFailure) {
     const where = `${log.file}:${log.lineOffset + scriptFailure.line + 1}`;
-    const runner = input.json.code === 'ELIFECYCLE' ? 'pnpm' : 'npm';
-    const ran = `the "${scriptFailure.script}" script${context.package ? ` of ${context.package}` : ''} exited with status ${scriptFailure.status} ("${scriptFailure.command}")`;
+    const runner = input.json.code === 'ELIFECYCLE' ? 'pnpm' : /YN0036:/.test(input.output) ? 'yarn' : 'npm';
+    const ran = `the "${scriptFailure.script}" script${context.package ? ` of ${context.package}` : ''} exited with status ${scriptFailure.status}${scriptFailure.command ? ` ("${scriptFailure.command}")` : ''}`;
     return scriptFailure.afterUpload
-      ? cause('lifecycle-script-failed', `${ran} after the upload, so the client failed although the version was sent.`, `fix the "${scriptFailure.script}" script and run it by hand (${runner} run ${scriptFailure.script}); publishing again reports this version already-published and does not run the script`, [{ where, text: `command ${scriptFailure.command}` }])
-      : cause('lifecycle-script-failed', `${ran}, so ${runner} stopped before uploading anything.`, `run "${runner} run ${scriptFailure.script}" in the package folder to see why it fails, fix it, and run pubguard publish again`, [{ where, text: `command ${scriptFailure.command}` }]);
+      ? cause('lifecycle-script-failed', `${ran} after the upload, so the client failed although the version was sent.`, `fix the "${scriptFailure.script}" script and run it by hand (${runner} run ${scriptFailure.script}); publishing again reports this version already-published and does not run the script`, [{ where, text: scriptFailure.command ? `command ${scriptFailure.command}` : lines[scriptFailure.line]!.trim() }])
+      : cause('lifecycle-script-failed', `${ran}, so ${runner} stopped before uploading anything.`, `run "${runner} run ${scriptFailure.script}" in the package folder to see why it fails, fix it, and run pubguard publish again`, [{ where, text: scriptFailure.command ? `command ${scriptFailure.command}` : lines[scriptFailure.line]!.trim() }]);
   }
   if (TAG_REQUIRED.test(`${summary}\n${input.output}`)) {
     const lower = /previously published version (\S+) is higher than the new version (\S+?)\.?(?:\s|$)/m.exec(`${summary}\n${input.output}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { buildPublishCommand, detectClient, formatCommand, packagePathArgument, parseLastJsonObject, readClientJson } from '../../src/publish/client.js';
+import { buildPublishCommand, detectClient, formatCommand, packagePathArgument, parseLastJsonObject, readClientJson, yarnJsonToText } from '../../src/publish/client.js';
 import { classifyFailure, findScriptFailure, judgeUpload } from '../../src/publish/classify.js';
 import { formatAnnotation } from '../../src/publish/github.js';
 import { prepareLogDir } from '../../src/publish/logs.js';
@@ -164,4 +164,14 @@ test('publish rejects a tag that is a range', () => {
   const run = runCli(['publish', '--tag', 'v1'], { cwd: repo, env: { PATH: process.env.PATH, HOME: repo } });
   assert.equal(run.status, 2);
   assert.equal(run.stderr, 'pubguard: publish: invalid --tag "v1": npm rejects a tag that is also a version range; use a name such as "legacy" or "v1-maintenance"\n');
+});
+
+test('findScriptFailure reads Yarn 2+ script errors', () => {
+  const json = '{"type":"error","name":36,"displayName":"YN0036","indent":"","data":"Prepack script failed (exit code 5, logs can be found here: /tmp/xfs-1/prepack.log); run yarn prepack to investigate"}\n';
+  const output = yarnJsonToText(json);
+  assert.deepEqual(findScriptFailure(output), { script: 'prepack', command: '', status: '5', afterUpload: false, line: 0 });
+  const cause = classifyFailure({ json: readClientJson(null, 'demo'), output, exitCode: 1 }, { file: 'y.log', lineOffset: 4 }, { package: 'demo@1.0.0' });
+  assert.equal(cause.id, 'lifecycle-script-failed');
+  assert.equal(cause.message, 'the "prepack" script of demo@1.0.0 exited with status 5, so yarn stopped before uploading anything.');
+  assert.equal(cause.evidence[0]!.where, 'y.log:5');
 });
