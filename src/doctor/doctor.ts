@@ -17,7 +17,7 @@ import { compareFindings } from '../report/finding.js';
 import { registerSecret } from '../report/redact.js';
 import { makeFinding, readText } from './finding.js';
 import { yarnCredentialOptions } from './yarn-credential.js';
-import { invalidRegistry, invalidUrlInput } from './invalid-registry.js';
+import { invalidRegistry } from './invalid-registry.js';
 import { checkGithubScopes, emptyLiveChecks, runLiveChecks, type LiveCheckInput } from './live-checks.js';
 import {
   checkGithubPackages,
@@ -149,14 +149,8 @@ async function checkPackage(cwd: string, folder: string, options: DoctorOptions,
   const name = typeof manifest?.name === 'string' ? manifest.name : null;
   const version = typeof manifest?.version === 'string' ? manifest.version : null;
 
-  let resolution: PublishConfigResolution;
-  try {
-    resolution = await resolvePublishConfig({ cwd, env: freshEnv(options.env), packageDir: folder });
-  } catch (error) {
-    const input = invalidUrlInput(error);
-    if (input === null) throw error;
-    return invalidRegistryReport(cwd, context, input, options);
-  }
+  const resolution: PublishConfigResolution = await resolvePublishConfig({ cwd, env: freshEnv(options.env), packageDir: folder });
+  if (!resolution.registry.valid) return invalidRegistryReport(cwd, context, resolution.registry.url, options);
   const findings: Finding[] = [...checkManifest(context), ...credentialFindings(cwd, context, resolution, options.env)];
 
   findings.push(...unreadPackageNpmrc(cwd, folder, resolution));

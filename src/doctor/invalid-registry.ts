@@ -1,22 +1,14 @@
 /**
  * A registry setting that is not a URL, such as `@acme:registry=npm.pkg.github.com`
- * without its scheme. npm stops with ERR_INVALID_URL before sending anything,
- * and npm's config loader throws on it, so doctor finds the line that sets the
- * value itself and reports it as the cause.
+ * without its scheme. npm stops with ERR_INVALID_URL before sending anything;
+ * the resolver marks such a registry invalid, and doctor finds the line that
+ * sets the value and reports it as the cause.
  */
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Finding } from '../report/finding.js';
 import { makeFinding, readText } from './finding.js';
 import { displayPath } from './static-checks.js';
-
-/** Return the text that failed to parse as a URL when `error` is node's ERR_INVALID_URL, else null. */
-export function invalidUrlInput(error: unknown): string | null {
-  if (!(error instanceof TypeError)) return null;
-  const record = error as TypeError & { code?: unknown; input?: unknown };
-  if (record.code !== 'ERR_INVALID_URL') return null;
-  return typeof record.input === 'string' ? record.input : '';
-}
 
 /** `.npmrc` files npm may read for a package: every folder from the package and from `cwd` up to `/`, the user and the global config. */
 function candidateFiles(cwd: string, folder: string, env: NodeJS.ProcessEnv): string[] {
