@@ -71,7 +71,8 @@ test('verify reads with the consumer credential', async () => {
   assert.equal(anonymous.status, 1);
   const [entry] = parse(anonymous).packages;
   assert.equal(entry!.cause!.id, 'lookup-failed');
-  assert.match(entry!.cause!.message, /\(HTTP 401\), so nothing is proven/);
+  // 401 is not retried, so there was one read.
+  assert.match(entry!.cause!.message, /\(HTTP 401 on the only read\), so nothing is proven/);
   assert.equal(entry!.attempts, 1);
 });
 
