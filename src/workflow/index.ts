@@ -1,6 +1,6 @@
 /** The GitHub Actions and repository model (see `model.ts`). */
 export * from './model.js';
-export { loadRepository, parseRemoteUrl, parseRepositoryName, normalizeWorkingDirectory, MAX_WORKFLOW_BYTES, type LoadOptions } from './load.js';
+export { loadRepository, parseRemoteUrl, readManifestRepository, parseRepositoryName, normalizeWorkingDirectory, MAX_WORKFLOW_BYTES, type LoadOptions } from './load.js';
 export { findIgnoreComments } from './ignore-comments.js';
 export { createFileReader, createMemoryReader, joinPath, type FileReader, type DirectoryEntry } from './files.js';
 export { findExpressions, isWholeExpression, readsSecret, type Expression, type ExpressionOrigin, type ExpressionReference } from './expressions.js';

@@ -50,7 +50,7 @@ const MAX_ACTION_DEPTH = 8;
 /** Load a repository folder. Missing workflow folders give an empty list, never an error. */
 export function loadRepository(root: string, options: LoadOptions = {}): Repository {
   const reader = options.reader ?? createFileReader(root);
-  const identity = parseRepositoryName(options.repo ?? null) ?? (options.reader ? null : readOriginRemote(reader));
+  const identity = parseRepositoryName(options.repo ?? null) ?? readOriginRemote(reader) ?? readManifestRepository(reader);
   const repository: Repository = {
     root: reader.root,
     owner: identity?.owner ?? null,
@@ -101,6 +101,30 @@ function readOriginRemote(reader: FileReader): { owner: string; name: string } |
     // No git, no origin remote, or not a work tree: the owner stays unknown.
     return null;
   }
+}
+
+/**
+ * Read `owner/name` from the root package.json's `repository` field when it
+ * names a GitHub repository: `github:owner/name`, the `owner/name` shorthand
+ * npm reads as GitHub, or a URL on a GitHub host. Used when there is no origin
+ * remote, as in a downloaded archive of the repository.
+ */
+export function readManifestRepository(reader: FileReader): { owner: string; name: string } | null {
+  const text = reader.readText('package.json');
+  if (text === null) return null;
+  let repository: unknown;
+  try {
+    repository = (JSON.parse(text) as { repository?: unknown } | null)?.repository;
+  } catch {
+    return null;
+  }
+  const value = typeof repository === 'string' ? repository : (repository as { url?: unknown } | null)?.url;
+  if (typeof value !== 'string') return null;
+  const shorthand = /^(?:github:)?([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?$/.exec(value.trim());
+  if (shorthand) return { owner: shorthand[1]!, name: shorthand[2]! };
+  const url = value.trim().replace(/^git\+/, '');
+  const host = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^/:]+)/i.exec(url)?.[1] ?? '';
+  return /(^|\.)github\./i.test(host) || /^github\.com$/i.test(host) ? parseRemoteUrl(url) : null;
 }
 
 class Loader {
