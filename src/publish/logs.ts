@@ -4,11 +4,30 @@
  * client's output may carry registry details worth keeping private even
  * after redaction.
  */
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { redact } from '../report/redact.js';
 import { InputError } from '../errors.js';
+
+/**
+ * Create `folder` and its missing parents, one level at a time.
+ * NOTE: Node 20's `mkdirSync(path, { recursive: true })` never returns for a
+ * path under a missing folder in /proc (seen with /proc/nope/x on Node
+ * 20.20), so the walk is done here and every failure surfaces.
+ */
+function makeFolders(folder: string): void {
+  const missing: string[] = [];
+  for (let current = folder; !existsSync(current); current = dirname(current)) {
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  const existing = missing.length > 0 ? dirname(missing[0]!) : folder;
+  if (!statSync(existing).isDirectory()) {
+    throw Object.assign(new Error(`${existing} is not a folder`), { code: 'ENOTDIR' });
+  }
+  for (const path of missing) mkdirSync(path, { mode: 0o700 });
+}
 
 /**
  * Create (or reuse) the log folder and tighten it to 0700. Without a
@@ -22,7 +41,7 @@ export function prepareLogDir(logDir: string | undefined, env: NodeJS.ProcessEnv
   }
   const folder = resolve(cwd, logDir);
   try {
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    makeFolders(folder);
     // mkdir's mode is masked by the umask and ignored for a folder that exists, so set it explicitly.
     chmodSync(folder, 0o700);
   } catch (error) {

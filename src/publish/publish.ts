@@ -21,7 +21,7 @@ import { classifyFailure, findRetriedUpload, judgeUpload } from './classify.js';
 import { prepareLogDir, writeLogFile } from './logs.js';
 import { summarize, type PackageOutcome, type PublishCause, type PublishReport } from './outcome.js';
 import { getPublishPlan, type PlannedPackage, type PublishPlan } from './plan.js';
-import { checkCredential, checkStatically } from './preflight.js';
+import { checkCredential, checkStatically, describeOrigin } from './preflight.js';
 import { clientFor, loadNpmOptions, lookupVersion, RegistryError, type NpmOptions } from './registry-access.js';
 
 export interface PublishOptions extends PassThroughOptions {
@@ -170,6 +170,17 @@ async function publishSteps(entry: PlannedPackage, context: RunContext): Promise
     });
   }
   const registry = resolution.registry.url;
+  if (!resolution.registry.valid) {
+    // npm packs and runs prepublishOnly, then stops with ERR_INVALID_URL before sending anything; stop before all that.
+    const where = describeOrigin(context.options.cwd, resolution.registry.origin);
+    return baseOutcome(entry, null, 'failed', {
+      id: 'registry-invalid-url',
+      message: `the registry for "${entry.path}" is ${JSON.stringify(registry)} (set at ${where}), which is not a URL, so npm stops with ERR_INVALID_URL before uploading`,
+      fix: `write "${resolution.registry.key}" at ${where} as a full URL with its scheme, such as "https://${registry.replace(/^\/*/, '').replace(/\/?$/, '/')}"`,
+      evidence: [{ where, text: `${resolution.registry.key}=${registry}` }],
+      alternatives: [],
+    });
+  }
 
   // 2. The exact version in the registry? A 404 means no; any other failure stops this package.
   const lookup = await lookupWithRetries(entry, registry, context);
