@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type { Node, Parser as ParserType } from 'web-tree-sitter';
+import { analyzeScript as analyzeShellScript, detectPublishCommand, stripWrappers, type ScriptAnalysis as ShellAnalysis, type SimpleCommand, type Word } from '../shell/index.js';
 import type { LogLine } from '../log/types.js';
 import type { MaskedBy } from './model.js';
 
@@ -29,43 +28,19 @@ export interface ScriptAnalysis {
   pipefailLine: LogLine | null;
 }
 
-let parserPromise: Promise<ParserType> | null = null;
-
-// The grammar loads once per process; parsing a run block then takes well under a millisecond.
-async function getParser(): Promise<ParserType> {
-  parserPromise ??= (async () => {
-    // NOTE: without this flag V8 recompiles the grammar's WASM with its
-    // optimising tier in the background, and the process waits about half a
-    // second for that at exit. The baseline tier parses a run block fast enough.
-    const { setFlagsFromString } = await import('node:v8');
-    setFlagsFromString('--liftoff-only');
-    const { Parser, Language } = await import('web-tree-sitter');
-    const require = createRequire(import.meta.url);
-    await Parser.init();
-    const language = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
-    const parser = new Parser();
-    parser.setLanguage(language);
-    return parser;
-  })();
-  return parserPromise;
+// A word from a step name or a PowerShell line, taken as written.
+function literalWord(text: string): Word {
+  return { raw: text, text, segments: [{ kind: 'literal', text }], span: { start: 0, end: text.length } };
 }
-
-const PUBLISH_TOOLS = new Set(['npm', 'pnpm', 'yarn', 'lerna', 'changeset', 'semantic-release']);
 
 /** Return true when a command line (as words) publishes packages. */
 export function isPublishCommand(words: string[]): boolean {
   let rest = words;
   while (rest.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(rest[0]!)) rest = rest.slice(1);
-  if (rest[0] === 'npx' || rest[0] === 'pnpx' || (rest[0] === 'pnpm' && rest[1] === 'dlx') || (rest[0] === 'yarn' && rest[1] === 'dlx')) {
-    rest = rest.slice(rest[0] === 'npx' || rest[0] === 'pnpx' ? 1 : 2).filter((word) => !word.startsWith('-'));
-    if (rest[0]?.startsWith('semantic-release')) return true;
-  }
-  const tool = rest[0];
-  if (!tool || !PUBLISH_TOOLS.has(tool.replace(/@.*$/, ''))) return false;
-  if (tool === 'semantic-release') return true;
-  return rest.slice(1).some((word) => word === 'publish');
+  return detectPublishCommand(stripWrappers(rest.map(literalWord))) !== null;
 }
 
+// NOTE: `src/shell` has no notion of a local-only command, so this table stays here.
 // Commands that print text or run tests, linters and builds: their output can quote
 // npm's errors (test names, hints), but they neither publish nor talk to a registry.
 const LOCAL_TOOLS = new Set(['echo', 'printf', 'cat', 'tee', 'true', 'test', 'set', 'export', 'mkdir', 'ls', 'pwd', 'jest', 'vitest', 'mocha', 'ava', 'tap', 'tsc', 'eslint', 'prettier', 'biome', 'c8', 'nyc', 'playwright', 'cypress', 'turbo', 'nx', 'tsx', 'ts-node']);
@@ -97,125 +72,89 @@ export function isLocalOnlyCommand(words: string[]): boolean {
   return script !== undefined && LOCAL_SCRIPT.test(script);
 }
 
-// A handler "exits" when it ends the script with a non-zero status or re-raises.
-function handlerPropagates(node: Node): boolean {
-  const text = node.text;
-  return /\bexit\s+(?!0\b)[^\s;}]+/.test(text) || /(^|[\s;{(])(false|return\s+[1-9]\S*)(\s|;|$)/.test(text) || /\bexit\s*(;|}|\)|$)/.test(text) && /\$\?/.test(text);
-}
-
-function firstWordsOf(node: Node): string[] {
-  return node.text.split(/\s+/).filter(Boolean);
-}
-
-function pipefailBefore(root: Node, row: number): Node | null {
-  let found: Node | null = null;
-  const visit = (node: Node): void => {
-    if (node.startPosition.row > row) return;
-    if (node.type === 'command' && /^set\s/.test(node.text) && /-[a-z]*o\s+pipefail|-o\s*pipefail|pipefail/.test(node.text) && !/\+o\s+pipefail/.test(node.text)) found ??= node;
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(root);
-  return found;
-}
+// Tests (`[ … ]`), declarations and bare assignments only set up the script, so explain does not list them as commands.
+const SETUP_COMMANDS = new Set(['[', '[[', 'export', 'local', 'declare', 'typeset', 'readonly', 'unset']);
 
 /**
- * Analyse a step's script as GitHub printed it in the step header. Each
- * script line is a log line, so every construct found points at its line.
- * `shellPipefail` is true when the step's shell sets `-o pipefail`.
+ * Analyse a step's script as GitHub printed it in the step header, through
+ * the run-script analysis in `src/shell`. Each script line is a log line, so
+ * every construct found points at its line. `shellPipefail` is true when the
+ * step's shell sets `-o pipefail`.
  */
 export async function analyzeScript(script: LogLine[], shellPipefail: boolean): Promise<ScriptAnalysis> {
   const analysis: ScriptAnalysis = { commands: [], directoryChanges: [], pipefailLine: null };
   if (script.length === 0) return analysis;
-  const parser = await getParser();
-  const tree = parser.parse(script.map((line) => line.text).join('\n'));
-  if (!tree) return analysis;
-  const root = tree.rootNode;
-  const lineAt = (row: number): LogLine => script[Math.min(row, script.length - 1)]!;
-
-  const commands: Node[] = [];
-  const collect = (node: Node): void => {
-    if (node.type === 'command') commands.push(node);
-    for (const child of node.namedChildren) if (child) collect(child);
+  // The runner has already replaced `${{ }}` expressions, so the log text is the script that ran.
+  const shell = await analyzeShellScript(script.map((line) => line.text).join('\n'), { start: { errexit: true, pipefail: shellPipefail } });
+  const lineStarts = [0];
+  for (let at = shell.script.indexOf('\n'); at >= 0; at = shell.script.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  const lineAt = (offset: number): LogLine => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return script[Math.min(low, script.length - 1)]!;
   };
-  collect(root);
 
-  // `set +e` turns exit-on-error off until a later `set -e`: a failing command in between does not stop the script.
-  let errexitOff: LogLine | null = null;
-  const lastCommand = commands[commands.length - 1];
-  for (const command of commands) {
-    const words = firstWordsOf(command);
-    if (words[0] === 'set' && words.slice(1).some((word) => /^\+[a-z]*e/.test(word))) {
-      errexitOff = lineAt(command.startPosition.row);
+  const pipefail = shell.optionChanges.find((change) => change.option === 'pipefail' && change.enabled && !change.scoped);
+  if (pipefail) analysis.pipefailLine = lineAt(pipefail.span.start);
+
+  for (const command of shell.commands) {
+    const first = command.words[0]?.text ?? null;
+    if (command.words.length === 0 || (first !== null && SETUP_COMMANDS.has(first))) continue;
+    const argv = command.argv.map((word) => word.raw);
+    if (command.name === 'cd' && command.argv[1]) {
+      const target = command.argv[1];
+      analysis.directoryChanges.push({ directory: target.text ?? target.raw.replace(/^["']|["']$/g, ''), line: lineAt(command.span.start) });
       continue;
     }
-    if (words[0] === 'set' && words.slice(1).some((word) => /^-[a-z]*e/.test(word))) errexitOff = null;
-    if (words[0] === 'cd' && words[1]) {
-      analysis.directoryChanges.push({ directory: words[1].replace(/^["']|["']$/g, ''), line: lineAt(command.startPosition.row) });
-      continue;
-    }
-    const pipefailNode = pipefailBefore(root, command.startPosition.row);
-    if (pipefailNode && !analysis.pipefailLine) analysis.pipefailLine = lineAt(pipefailNode.startPosition.row);
-    const masking = findMasking(command, shellPipefail || pipefailNode !== null, lineAt);
-    if (errexitOff && command !== lastCommand) {
-      masking.push({ maskedBy: 'ignored-status', line: errexitOff, detail: `\`set +e\` turns exit-on-error off, so the script goes on after \`${words.slice(0, 2).join(' ')}\` fails` });
-    }
-    analysis.commands.push({ text: command.text, line: lineAt(command.startPosition.row), isPublish: isPublishCommand(words), isLocalOnly: isLocalOnlyCommand(words), masking });
+    // A `set +e` is not listed, because the shell layer records it in the options of the commands after it.
+    if (command.name === 'set' && argv.slice(1).some((word) => /^\+[a-z]*e/.test(word))) continue;
+    analysis.commands.push({
+      text: shell.script.slice(command.span.start, command.span.end),
+      line: lineAt(command.span.start),
+      isPublish: shell.publishes.has(command.id),
+      isLocalOnly: isLocalOnlyCommand(argv),
+      masking: maskingOf(shell, command, lineAt),
+    });
   }
-  tree.delete();
   return analysis;
 }
 
-function findMasking(command: Node, pipefail: boolean, lineAt: (row: number) => LogLine): CommandMasking[] {
+// Converts the shell layer's verdict on a command's failure into the masking constructs that explain reports.
+function maskingOf(shell: ShellAnalysis, command: SimpleCommand, lineAt: (offset: number) => LogLine): CommandMasking[] {
   const found: CommandMasking[] = [];
-  const name = command.text.split(/\s+/).slice(0, 2).join(' ');
-  let node: Node = command;
-  let parent = node.parent;
-  // With `set -e`, a failure inside a `||`/`&&` list or an `if` condition never stops the script.
-  while (parent && parent.type !== 'program') {
-    if (parent.type === 'pipeline') {
-      const members = parent.namedChildren.filter((child): child is Node => child !== null);
-      const last = members[members.length - 1];
-      if (!pipefail && last && last.id !== node.id) {
-        found.push({
-          maskedBy: 'pipeline',
-          line: lineAt(last.startPosition.row),
-          detail: `\`${name}\` is piped into \`${last.text.split(/\s+/)[0]}\`, and without pipefail a pipeline's status is its last command's`,
-        });
-      }
-    } else if (parent.type === 'list') {
-      const left = parent.namedChildren[0];
-      const operator = parent.children.find((child) => child !== null && (child.type === '||' || child.type === '&&'));
-      const right = parent.namedChildren[parent.namedChildren.length - 1];
-      if (left && right && left.id === node.id && operator?.type === '||' && !handlerPropagates(right)) {
-        found.push({
-          maskedBy: 'or-true',
-          line: lineAt(right.startPosition.row),
-          detail: `\`${name}\` is followed by \`|| ${right.text.split('\n')[0]}\`, which discards its exit status`,
-        });
-      }
-    } else if (parent.type === 'negated_command' || parent.type === 'if_statement' || parent.type === 'while_statement') {
-      const statement = parent.type === 'negated_command' ? parent.parent : parent;
-      if (statement && statement.type === 'if_statement') {
-        const condition = statement.childForFieldName('condition');
-        const inCondition = condition !== null && condition.startIndex <= command.startIndex && command.endIndex <= condition.endIndex;
-        const body = statement.text.slice(condition ? condition.endIndex - statement.startIndex : 0);
-        if (inCondition && !/\bexit\s+(?!0\b)[^\s;}]+|(^|[\s;])false(\s|;|$)/.test(body)) {
-          found.push({
-            maskedBy: 'ignored-status',
-            line: lineAt(statement.startPosition.row),
-            detail: `\`${name}\` is the condition of an \`if\` whose branches do not exit with a failure`,
-          });
-        }
-        if (parent.type === 'if_statement') break;
-      }
+  const text = shell.script.slice(command.span.start, command.span.end);
+  const name = text.split(/\s+/).slice(0, 2).join(' ');
+  if (command.failure.kind === 'lost-in-pipeline') {
+    // The command may sit in a subshell or list that is the pipeline's element, so its own pipeline is not the one that loses it.
+    const pipeline = shell.pipelines.find((candidate) => !candidate.options.pipefail && candidate.elementCommands.slice(0, -1).some((ids) => ids.includes(command.id)));
+    const last = pipeline?.elements[pipeline.elements.length - 1];
+    if (last) {
+      const lastName = shell.script.slice(last.start, last.end).split(/\s+/)[0];
+      found.push({ maskedBy: 'pipeline', line: lineAt(last.start), detail: `\`${name}\` is piped into \`${lastName}\`, and without pipefail a pipeline's status is its last command's` });
     }
-    node = parent;
-    parent = node.parent;
   }
-  // An `if !` condition is reached twice on the way up (negation, then the statement).
-  return found.filter((item, index) => found.findIndex((other) => other.maskedBy === item.maskedBy && other.line === item.line) === index);
+  const test = command.statusTest;
+  if (test && (command.failure.kind === 'tested' || command.failure.kind === 'lost-in-pipeline') && test.handler?.outcome !== 'fails') {
+    if (test.kind === 'or' && test.handler) {
+      const handler = shell.script.slice(test.handler.span.start, test.handler.span.end).split('\n')[0];
+      found.push({ maskedBy: 'or-true', line: lineAt(test.handler.span.start), detail: `\`${name}\` is followed by \`|| ${handler}\`, which discards its exit status` });
+    } else if (test.kind === 'if' || test.kind === 'elif') {
+      found.push({ maskedBy: 'ignored-status', line: lineAt(test.span.start), detail: `\`${name}\` is the condition of an \`if\` whose branches do not exit with a failure` });
+    }
+  }
+  // `set +e` turns exit-on-error off until a later `set -e`: a failing command in between does not stop the script.
+  if (!command.options.errexit && command.options.errexitSetAt !== null && command.failure.kind !== 'step-fails') {
+    found.push({ maskedBy: 'ignored-status', line: lineAt(command.options.errexitSetAt.start), detail: `\`set +e\` turns exit-on-error off, so the script goes on after \`${name}\` fails` });
+  }
+  return found;
 }
 
+// NOTE: `src/shell` parses bash only, so PowerShell run blocks are read here, line by line.
 /**
  * Analyse a PowerShell run block (`shell: pwsh` or `powershell`) line by line.
  * PowerShell does not stop when a native command such as npm fails, and
