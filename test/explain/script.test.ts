@@ -81,3 +81,32 @@ for (const [command, expected] of LOCAL_COMMANDS) {
     assert.equal(isLocalOnlyCommand(command.split(' ')), expected);
   });
 }
+
+// Constructs around a publish: a subshell in a pipeline, a `||` handler after `fi`, an `elif` condition.
+const NESTED_CASES: Array<[string, Array<[string, number]>]> = [
+  ['(cd pkg && npm publish) | tee publish.log', [['pipeline', 10]]],
+  ['if [ -f .npmrc ]; then npm publish; fi || true', [['or-true', 10]]],
+  ['if [ -n "$DRY" ]; then :\nelif ! npm publish; then\n  echo "publish failed"\nfi', [['ignored-status', 11]]],
+];
+
+for (const [script, expected] of NESTED_CASES) {
+  test(`masking: ${script.split('\n')[0]}`, async () => {
+    assert.deepEqual(await maskingOf(script), expected);
+  });
+}
+
+test('pipeline masking names the last element', async () => {
+  const analysis = await analyzeScript(scriptOf('(cd pkg && npm publish) | tee publish.log'), false);
+  const publish = analysis.commands.find((command) => command.isPublish);
+  assert.match(publish?.masking[0]?.detail ?? '', /piped into `tee`/);
+});
+
+test('wrapped test command is local-only', async () => {
+  const analysis = await analyzeScript(scriptOf('sudo npm test\nenv CI=1 npm run lint'), false);
+  assert.deepEqual(analysis.commands.map((command) => command.isLocalOnly), [true, true]);
+});
+
+test('test brackets are not listed', async () => {
+  const analysis = await analyzeScript(scriptOf('if [ -n "$CI" ]; then npm test; fi'), false);
+  assert.deepEqual(analysis.commands.map((command) => command.text), ['npm test']);
+});
