@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 
 const packageVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -43,4 +45,18 @@ test('option without its value is one line', () => {
   const result = runCli(['check', '.', '--format']);
   assert.equal(result.status, 2);
   assert.equal(result.stderr, 'pubguard: check: option "--format" needs a value (see `pubguard check --help`)\n');
+});
+
+test('verify names itself in input errors', () => {
+  const invalid = runCli(['verify', 'foo@']);
+  assert.equal(invalid.status, 2);
+  assert.match(invalid.stderr, /^pubguard: verify: invalid package version "foo@"/);
+  const empty = mkdtempSync(join(tmpdir(), 'pubguard-verify-empty-'));
+  try {
+    const missing = runCli(['verify'], { cwd: empty });
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^pubguard: verify: no package\.json in .*, or name the versions to verify \(pubguard verify name@1\.2\.3\)\n$/);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 });

@@ -168,7 +168,7 @@ test('verify --install reports a broken entry point', async () => {
 test('verify rejects a spec without a version', async () => {
   const run = await runCliAsync(['verify', 'left-pad'], { cwd: writeTree({}), env: env() });
   assert.equal(run.status, 2);
-  assert.equal(run.stderr, 'pubguard: invalid package version "left-pad": expected name@version with an exact version, such as "@scope/name@1.2.3"\n');
+  assert.equal(run.stderr, 'pubguard: verify: invalid package version "left-pad": expected name@version with an exact version, such as "@scope/name@1.2.3"\n');
 });
 
 test('parseTargetSpec handles scoped names', () => {

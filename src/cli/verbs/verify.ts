@@ -1,6 +1,6 @@
 import type { CliIO } from '../io.js';
 import { parseVerbArgs, pickChoice } from '../args.js';
-import { UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 
 export const help = `Usage: pubguard verify [name@version…] [options]
 
@@ -63,8 +63,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { readFileSync } = await import('node:fs');
 
   const localFolders = ((values.local as string[] | undefined) ?? []).map((folder) => resolve(io.cwd, folder));
-  let targets = positionals.map(parseTargetSpec);
-  if (targets.length === 0) targets = localFolders.length > 0 ? await targetsFromPlan(io.cwd, localFolders.map((folder) => folder)) : await targetsFromPlan(io.cwd, []);
+  let targets;
+  try {
+    targets = positionals.map(parseTargetSpec);
+    if (targets.length === 0) targets = await targetsFromPlan(io.cwd, localFolders);
+  } catch (error) {
+    // The plan and spec errors are shared with publish; name this verb so the line says which command failed.
+    if (error instanceof UsageError || error instanceof InputError) {
+      const message = error.message.replace(/^publish: /, '').replace(/, or name package folders \(pubguard publish packages\/a\)$/, ', or name the versions to verify (pubguard verify name@1.2.3)');
+      throw new (error.constructor as typeof UsageError)(`verify: ${message}`);
+    }
+    throw error;
+  }
 
   // Match each --local folder to the target of the same package name.
   for (const folder of localFolders) {
