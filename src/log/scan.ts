@@ -44,6 +44,10 @@ export function stripAnsi(text: string): string {
  */
 function skipTimestamp(buffer: Uint8Array, start: number, end: number): number {
   if (end - start < 21) return start;
+  // GitHub writes seven fraction digits, so the `Z ` almost always sits at a fixed offset; this check runs on every line.
+  if (end - start >= 29 && buffer[start + 27] === 0x5a && buffer[start + 28] === 0x20 && buffer[start + 10] === 0x54 && buffer[start + 7] === 0x2d && buffer[start]! >= 0x30 && buffer[start]! <= 0x39) {
+    return start + 29;
+  }
   if (buffer[start + 4] !== 0x2d || buffer[start + 7] !== 0x2d || buffer[start + 10] !== 0x54) return start;
   const first = buffer[start]!;
   if (first < 0x30 || first > 0x39) return start;
@@ -110,9 +114,22 @@ export class LineScanner {
 
     let start = 0;
     const length = buffer.length;
+    // Most lines of a big log are skipped: reject them here, without a call, when
+    // the line after its timestamp cannot start a marker. handleLine makes the
+    // same decision for every other line.
+    const quickReject = this.format !== 'gh-run-view';
     while (start < length) {
       const newline = buffer.indexOf(NEWLINE, start);
       if (newline < 0) break;
+      if (quickReject && !this.wantsAll && this.lineNumber > 0 && newline - start > 29 && buffer[start + 4] === 0x2d) {
+        const content = skipTimestamp(buffer, start, newline);
+        const first = buffer[content]!;
+        if (MARKER_FIRST_BYTES[first] !== 1 && !(first === 0x20 && isPnpmErrorStart(buffer, content, newline))) {
+          this.lineNumber += 1;
+          start = newline + 1;
+          continue;
+        }
+      }
       this.handleLine(buffer, start, newline);
       start = newline + 1;
     }
