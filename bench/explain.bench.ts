@@ -89,7 +89,7 @@ async function generate(path: string, targetBytes: number): Promise<Planted[]> {
     for (let index = 0; index < 20_000; index += 1) parts.push(`${timestamp(line++)} ${noiseLine(line)}`);
     const chunk = `${parts.join('\n')}\n`;
     written += Buffer.byteLength(chunk);
-    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+    if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
   return planted;

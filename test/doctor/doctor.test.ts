@@ -87,7 +87,7 @@ interface JsonReport {
     verdict: string;
     registry: { url: string; source: string };
     credential: { class: string; shape: string | null; source: string; variable: string | null };
-    live: { reachable: boolean | null; whoami: string | null; versionExists: string | null; githubScopes: string[] | null; npmVersion: string | null };
+    live: { reachable: boolean | null; pingStatus: number | null; whoami: string | null; versionExists: string | null; githubScopes: string[] | null; npmVersion: string | null };
     tarball: { secretFiles: string[] } | null;
     findings: Array<{ ruleId: string; severity: string; message: string; file: string; line: number }>;
   }>;
