@@ -51,6 +51,10 @@ export function isolatedEnv(registry: string, userconfigText: string, extra: Nod
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
     npm_config_fetch_retries: '0',
+    // Anything not aimed at 127.0.0.1 goes to a closed local port, so no test can reach a real registry.
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost',
     ...extra,
   };
 }
