@@ -167,6 +167,10 @@ async function layOut(testCase: Case): Promise<{ root: string; env: Record<strin
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
+    // A case whose package falls back to npm's default registry must not reach it: other hosts go to a closed local port.
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost',
   };
   for (const [name, value] of Object.entries(testCase.env)) {
     env[name] = name === 'NPM_CONFIG_USERCONFIG' ? join(root, value) : fill(value);
