@@ -22,12 +22,7 @@ export const rule = defineRule({
   confidence: 'high',
   async check(context) {
     const findings: Finding[] = [];
-    const publishes = await allPublishes({
-      repository: context.repository,
-      files: context.files,
-      cache: (key, compute) => context.cache(key, compute),
-      jobs: () => context.jobs(),
-    });
+    const publishes = await allPublishes(context);
     const owner = context.owner?.toLowerCase() ?? null;
     const reported = new Set<string>();
 

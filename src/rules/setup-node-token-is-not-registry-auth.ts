@@ -21,12 +21,7 @@ export const rule = defineRule({
   confidence: 'high',
   async check(context) {
     const findings: Finding[] = [];
-    const publishes = await allPublishes({
-      repository: context.repository,
-      files: context.files,
-      cache: (key, compute) => context.cache(key, compute),
-      jobs: () => context.jobs(),
-    });
+    const publishes = await allPublishes(context);
 
     for (const job of context.jobs()) {
       const jobPublishes = publishes.filter((publish) => publish.job === job && publish.client !== 'yarn-berry' && !publish.command?.dryRun);

@@ -32,12 +32,7 @@ export const rule = defineRule({
   confidence: 'high',
   async check(context) {
     const findings: Finding[] = [];
-    const publishes = await allPublishes({
-      repository: context.repository,
-      files: context.files,
-      cache: (key, compute) => context.cache(key, compute),
-      jobs: () => context.jobs(),
-    });
+    const publishes = await allPublishes(context);
 
     for (const publish of publishes) {
       if (!meansTrustedPublishing(publish) || publish.command?.dryRun) continue;
